@@ -1,0 +1,164 @@
+//! The outcomes one trial records: a typed row (`Outcomes`, also a trials.csv row) and the
+//! metric registry (`METRICS`: name, unit, definition, kind, resolution) that `metrics`,
+//! statistics and the docs read.
+
+use serde::Serialize;
+
+/// How a metric is summarised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricKind {
+    /// 0/1 per trial: the mean is a probability and its interval a Wilson interval.
+    Binary,
+    /// A whole number per trial (events, days, people).
+    Count,
+    /// A real number per trial.
+    Real,
+}
+
+/// Everything known about one outcome metric.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MetricSpec {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub definition: &'static str,
+    pub kind: MetricKind,
+    /// Values are accumulated as whole multiples of this (exact, order-independent sums);
+    /// it is the precision to which results are reported.
+    pub resolution: f64,
+    /// False when the metric is defined only for some trials (it then reports its own n).
+    pub always_defined: bool,
+}
+
+macro_rules! metrics {
+    ( $( $(#[doc = $doc:literal])* $name:ident : $ty:ty, $kind:ident, $res:expr, $unit:literal; )* ) => {
+        /// One trial's outcomes; `None` marks a metric undefined for this trial.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+        pub struct Outcomes {
+            $( $(#[doc = $doc])* pub $name: $ty, )*
+        }
+
+        /// The metric registry, in column order.
+        pub const METRICS: &[MetricSpec] = &[
+            $( MetricSpec {
+                name: stringify!($name),
+                unit: $unit,
+                definition: concat!($($doc),*),
+                kind: MetricKind::$kind,
+                resolution: $res,
+                always_defined: !is_option(stringify!($ty)),
+            }, )*
+        ];
+
+        impl Outcomes {
+            /// The values in registry order (`None` where undefined).
+            pub fn values(&self) -> [Option<f64>; METRIC_COUNT] {
+                [ $( Into::<Option<f64>>::into(self.$name), )* ]
+            }
+        }
+    };
+}
+
+const fn is_option(ty: &str) -> bool {
+    let b = ty.as_bytes();
+    b.len() > 6 && b[0] == b'O' && b[1] == b'p' && b[2] == b't'
+}
+
+/// Number of metrics in the registry.
+pub const METRIC_COUNT: usize = 39;
+
+metrics! {
+    /// 1 if open war (rung 5) began during the run, else 0.
+    open_war: f64, Binary, 1.0, "0/1";
+    /// Day on which open war first began (trials with open war only).
+    days_to_open_war: Option<f64>, Count, 1.0, "days";
+    /// Highest rung reached (0 calm ... 5 open war).
+    max_rung: f64, Count, 1.0, "rung";
+    /// Days on rung 0, calm.
+    days_rung_0: f64, Count, 1.0, "days";
+    /// Days on rung 1, diplomatic crisis (accusations, denials).
+    days_rung_1: f64, Count, 1.0, "days";
+    /// Days on rung 2, coercive measures (border closures, deportation drives).
+    days_rung_2: f64, Count, 1.0, "days";
+    /// Days on rung 3, border clashes.
+    days_rung_3: f64, Count, 1.0, "days";
+    /// Days on rung 4, cross-border strikes.
+    days_rung_4: f64, Count, 1.0, "days";
+    /// Days on rung 5, open war (sustained fighting).
+    days_rung_5: f64, Count, 1.0, "days";
+    /// Crisis episodes: runs of days at or above the crisis rung (ladder.crisis_rung).
+    crisis_episodes: f64, Count, 1.0, "episodes";
+    /// Mean days from the start of one crisis episode to the start of the next (trials with two or more episodes).
+    mean_days_between_crises: Option<f64>, Real, 0.001, "days";
+    /// Militant attacks carried out in Pakistan (TTP and other groups).
+    attacks: f64, Count, 1.0, "attacks";
+    /// Attacks carried out by TTP cells.
+    attacks_ttp: f64, Count, 1.0, "attacks";
+    /// Planned TTP attacks stopped at the border or by intelligence.
+    attacks_foiled: f64, Count, 1.0, "attacks";
+    /// Attacks in Islamabad.
+    attacks_capital: f64, Count, 1.0, "attacks";
+    /// Pakistani civilians killed (attacks, clashes).
+    fatalities_pk_civilian: f64, Count, 1.0, "deaths";
+    /// Pakistani security forces killed (attacks, operations, clashes).
+    fatalities_pk_security: f64, Count, 1.0, "deaths";
+    /// Afghan civilians killed by Pakistani strikes and cross-border fire.
+    fatalities_af_civilian: f64, Count, 1.0, "deaths";
+    /// Afghan forces killed in border clashes.
+    fatalities_af_security: f64, Count, 1.0, "deaths";
+    /// Militants killed (attacks, operations in Pakistan, strikes, Afghan crackdown).
+    fatalities_militant: f64, Count, 1.0, "deaths";
+    /// Pakistani cross-border strikes.
+    cross_border_strikes: f64, Count, 1.0, "strikes";
+    /// Mean days from a trigger attack to the strike that answered it (trials with strikes).
+    strike_delay_days: Option<f64>, Real, 0.001, "days";
+    /// Mean days from a strike to Kabul's armed response on border posts (trials with responses).
+    response_delay_days: Option<f64>, Real, 0.001, "days";
+    /// Armed clashes between border posts (local, retaliatory and in open war).
+    border_clashes: f64, Count, 1.0, "clashes";
+    /// Official accusations by Islamabad that an attack came from Afghan soil.
+    accusations: f64, Count, 1.0, "accusations";
+    /// Ceasefires brokered by mediators.
+    ceasefires: f64, Count, 1.0, "ceasefires";
+    /// Agreements with commitments brokered by mediators.
+    agreements: f64, Count, 1.0, "agreements";
+    /// Agreements broken (a detected breach by either side).
+    agreements_broken: f64, Count, 1.0, "agreements";
+    /// Days on which an agreement was in force.
+    agreement_days_held: f64, Count, 1.0, "days";
+    /// Days on which a ceasefire was in force.
+    ceasefire_days_held: f64, Count, 1.0, "days";
+    /// Days on which the main crossing (Torkham) was closed.
+    border_closed_days: f64, Count, 1.0, "days";
+    /// Trade lost to closed crossings.
+    trade_lost_usd: f64, Count, 1.0, "USD";
+    /// Afghans deported or pushed to return from Pakistan.
+    refugees_deported: f64, Count, 1.0, "people";
+    /// People displaced by open war.
+    displaced: f64, Count, 1.0, "people";
+    /// Pakistan's trust in Kabul at the end (0-1).
+    final_trust_pk_in_af: f64, Real, 1e-6, "index";
+    /// Kabul's trust in Islamabad at the end (0-1).
+    final_trust_af_in_pk: f64, Real, 1e-6, "index";
+    /// Afghan public resentment of Pakistan at the end (0-1).
+    final_af_resentment: f64, Real, 1e-6, "index";
+    /// Kabul's international legitimacy at the end (0-1).
+    final_af_legitimacy: f64, Real, 1e-6, "index";
+    /// TTP fighters at the end.
+    final_militant_strength: f64, Real, 0.001, "fighters";
+}
+
+const _: () = assert!(METRICS.len() == METRIC_COUNT);
+
+/// One day of one trial, as recorded for timeseries.csv.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayRecord {
+    pub rung: u8,
+    pub cumulative_attacks: u32,
+    pub cumulative_fatalities: u32,
+}
+
+/// Index of a metric by name.
+pub fn metric_index(name: &str) -> Option<usize> {
+    METRICS.iter().position(|m| m.name == name)
+}

@@ -1,0 +1,151 @@
+//! The parameter registry: one declaration per parameter gives its typed field, default, unit,
+//! allowed range, plausible range, meaning and source. `params`, config validation,
+//! sweeps, sensitivity analysis and the docs all read this one table, so they cannot drift.
+
+use serde::Serialize;
+
+/// What values a parameter takes, and the sub-range that is plausible for analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Domain {
+    /// A real number in `[min, max]`; `plausible` is the range screened by sensitivity analysis.
+    Real { min: f64, max: f64, plausible: (f64, f64) },
+    /// A whole number in `[min, max]`.
+    Int { min: i64, max: i64, plausible: (i64, i64) },
+    /// `true` or `false`.
+    Flag,
+    /// One of a fixed set of words.
+    Choice { options: &'static [&'static str] },
+}
+
+impl Domain {
+    /// A real in `[min, max]` whose plausible range is the whole allowed range.
+    pub const fn real(min: f64, max: f64) -> Self {
+        Domain::Real { min, max, plausible: (min, max) }
+    }
+    /// A whole number in `[min, max]`, all of it plausible.
+    pub const fn int(min: i64, max: i64) -> Self {
+        Domain::Int { min, max, plausible: (min, max) }
+    }
+    pub const fn flag() -> Self {
+        Domain::Flag
+    }
+    /// Narrow the plausible range (used by sensitivity analysis and Latin hypercube designs).
+    pub const fn plausible(self, lo: f64, hi: f64) -> Self {
+        match self {
+            Domain::Real { min, max, .. } => Domain::Real { min, max, plausible: (lo, hi) },
+            Domain::Int { min, max, .. } => Domain::Int { min, max, plausible: (lo as i64, hi as i64) },
+            other => other,
+        }
+    }
+    /// Human-readable statement of what is allowed, for `params` and error messages.
+    pub fn allowed(&self) -> String {
+        match self {
+            Domain::Real { min, max, .. } => format!("a number from {min} to {max}"),
+            Domain::Int { min, max, .. } => format!("a whole number from {min} to {max}"),
+            Domain::Flag => "true or false".to_string(),
+            Domain::Choice { options } => format!("one of {}", options.join(", ")),
+        }
+    }
+    /// The plausible range as numbers, if the parameter is numeric.
+    pub fn plausible_range(&self) -> Option<(f64, f64)> {
+        match *self {
+            Domain::Real { plausible, .. } => Some(plausible),
+            Domain::Int { plausible, .. } => Some((plausible.0 as f64, plausible.1 as f64)),
+            _ => None,
+        }
+    }
+}
+
+/// Everything known about one parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamSpec {
+    /// Dotted key path in config files, e.g. `pakistan.strike_threshold`.
+    pub key: String,
+    /// The default as it would be written in TOML.
+    pub default: toml::Value,
+    pub domain: Domain,
+    pub unit: &'static str,
+    pub meaning: String,
+    /// Where the default comes from: a calibration figure, a seed passage, or a stated assumption.
+    pub source: &'static str,
+}
+
+/// Rust types that can be parameters, and how their defaults are shown.
+pub trait ParamValue {
+    fn to_toml(&self) -> toml::Value;
+}
+impl ParamValue for f64 {
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Float(*self)
+    }
+}
+impl ParamValue for u32 {
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Integer(i64::from(*self))
+    }
+}
+impl ParamValue for bool {
+    fn to_toml(&self) -> toml::Value {
+        toml::Value::Boolean(*self)
+    }
+}
+
+/// Joins a section's doc lines into one sentence.
+pub fn join_doc(lines: &[&str]) -> String {
+    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// Declares a parameter section: a typed struct (serde, unknown keys rejected, missing keys
+/// take their default) and its entries in the registry.
+///
+/// ```ignore
+/// param_section! {
+///     /// Section doc.
+///     pub struct Pakistan {
+///         /// Meaning of the field.
+///         anger_decay: f64 = 0.08, Domain::real(0.0, 1.0).plausible(0.04, 0.15), "1/day", "source";
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! param_section {
+    (
+        $(#[doc = $sdoc:literal])*
+        pub struct $name:ident {
+            $(
+                $(#[doc = $doc:literal])*
+                $field:ident : $ty:ty = $default:expr, $domain:expr, $unit:literal, $source:literal;
+            )*
+        }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields, default)]
+        pub struct $name {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+
+        impl $name {
+            /// Appends this section's parameters to the registry under `prefix`.
+            pub fn describe(prefix: &str, out: &mut Vec<$crate::model::param_spec::ParamSpec>) {
+                $(
+                    out.push($crate::model::param_spec::ParamSpec {
+                        key: format!("{}.{}", prefix, stringify!($field)),
+                        default: $crate::model::param_spec::ParamValue::to_toml(&{ let d: $ty = $default; d }),
+                        domain: $domain,
+                        unit: $unit,
+                        meaning: $crate::model::param_spec::join_doc(&[$($doc),*]),
+                        source: $source,
+                    });
+                )*
+            }
+        }
+    };
+}
