@@ -65,7 +65,7 @@ const fn is_option(ty: &str) -> bool {
 }
 
 /// Number of metrics in the registry.
-pub const METRIC_COUNT: usize = 39;
+pub const METRIC_COUNT: usize = 40;
 
 metrics! {
     /// 1 if open war (rung 5) began during the run, else 0.
@@ -106,8 +106,10 @@ metrics! {
     fatalities_af_civilian: f64, Count, 1.0, "deaths";
     /// Afghan forces killed in border clashes.
     fatalities_af_security: f64, Count, 1.0, "deaths";
-    /// Militants killed (attacks, operations in Pakistan, strikes, Afghan crackdown).
+    /// Militants killed (in their attacks, in Pakistani operations and in strikes; fighters removed by Kabul's crackdown are not counted as killed).
     fatalities_militant: f64, Count, 1.0, "deaths";
+    /// Share of attack deaths (security and civilian) in Khyber Pakhtunkhwa (trials with attack deaths).
+    attack_deaths_share_kp: Option<f64>, Real, 1e-6, "share";
     /// Pakistani cross-border strikes.
     cross_border_strikes: f64, Count, 1.0, "strikes";
     /// Mean days from a trigger attack to the strike that answered it (trials with strikes).

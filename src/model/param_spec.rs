@@ -9,9 +9,17 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Domain {
     /// A real number in `[min, max]`; `plausible` is the range screened by sensitivity analysis.
-    Real { min: f64, max: f64, plausible: (f64, f64) },
+    Real {
+        min: f64,
+        max: f64,
+        plausible: (f64, f64),
+    },
     /// A whole number in `[min, max]`.
-    Int { min: i64, max: i64, plausible: (i64, i64) },
+    Int {
+        min: i64,
+        max: i64,
+        plausible: (i64, i64),
+    },
     /// `true` or `false`.
     Flag,
     /// One of a fixed set of words.
@@ -21,11 +29,19 @@ pub enum Domain {
 impl Domain {
     /// A real in `[min, max]` whose plausible range is the whole allowed range.
     pub const fn real(min: f64, max: f64) -> Self {
-        Domain::Real { min, max, plausible: (min, max) }
+        Domain::Real {
+            min,
+            max,
+            plausible: (min, max),
+        }
     }
     /// A whole number in `[min, max]`, all of it plausible.
     pub const fn int(min: i64, max: i64) -> Self {
-        Domain::Int { min, max, plausible: (min, max) }
+        Domain::Int {
+            min,
+            max,
+            plausible: (min, max),
+        }
     }
     pub const fn flag() -> Self {
         Domain::Flag
@@ -33,8 +49,16 @@ impl Domain {
     /// Narrow the plausible range (used by sensitivity analysis and Latin hypercube designs).
     pub const fn plausible(self, lo: f64, hi: f64) -> Self {
         match self {
-            Domain::Real { min, max, .. } => Domain::Real { min, max, plausible: (lo, hi) },
-            Domain::Int { min, max, .. } => Domain::Int { min, max, plausible: (lo as i64, hi as i64) },
+            Domain::Real { min, max, .. } => Domain::Real {
+                min,
+                max,
+                plausible: (lo, hi),
+            },
+            Domain::Int { min, max, .. } => Domain::Int {
+                min,
+                max,
+                plausible: (lo as i64, hi as i64),
+            },
             other => other,
         }
     }
@@ -93,7 +117,12 @@ impl ParamValue for bool {
 
 /// Joins a section's doc lines into one sentence.
 pub fn join_doc(lines: &[&str]) -> String {
-    lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+    lines
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Declares a parameter section: a typed struct (serde, unknown keys rejected, missing keys

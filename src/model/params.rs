@@ -21,7 +21,8 @@ pub enum Doctrine {
 }
 
 impl Doctrine {
-    pub const NAMES: &'static [&'static str] = &["strategic_patience", "proportional", "teach_a_lesson"];
+    pub const NAMES: &'static [&'static str] =
+        &["strategic_patience", "proportional", "teach_a_lesson"];
     /// Multiplier on the strike threshold (how much pressure it takes to strike).
     pub fn threshold_factor(self) -> f64 {
         match self {
@@ -56,15 +57,15 @@ param_section! {
         /// Initial public anger.
         initial_anger: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "index", "assumption: 001 \"The anger at home is real\"";
         /// Fraction of public anger that fades each day.
-        anger_decay: f64 = 0.04, Domain::real(0.0, 1.0).plausible(0.02, 0.08), "1/day", "assumption: outrage half-life about 2-3 weeks";
-        /// Anger added by an attack with many deaths (saturating in deaths).
-        outrage_per_attack: f64 = 0.12, Domain::real(0.0, 1.0).plausible(0.06, 0.2), "index", "assumption; 001 \"public patience decreases\"";
-        /// Deaths at which an attack's outrage reaches 63% of its maximum.
+        anger_decay: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.05, 0.2), "1/day", "assumption: outrage half-life about a week";
+        /// Most anger one attack can add (reached by mass-casualty attacks; small attacks add little).
+        outrage_per_attack: f64 = 0.35, Domain::real(0.0, 1.0).plausible(0.2, 0.5), "index", "assumption; 001 \"public patience decreases\"";
+        /// Deaths at which an attack's outrage reaches half its maximum.
         outrage_deaths_scale: f64 = 8.0, Domain::real(0.1, 100.0).plausible(4.0, 16.0), "deaths", "assumption; CAL strikes follow attacks killing 7-16";
         /// Extra outrage factor for attacks in cities and the capital.
         outrage_city_factor: f64 = 2.0, Domain::real(1.0, 10.0).plausible(1.5, 3.0), "x", "000 \"including the capital\"";
         /// Pressure (0-1) above which a trigger attack leads to a cross-border strike (before doctrine and vulnerability).
-        strike_threshold: f64 = 0.45, Domain::real(0.0, 1.0).plausible(0.3, 0.6), "index", "calibrated: CAL 2 strike series in 2024, more in 2025";
+        strike_threshold: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.6), "index", "calibrated: CAL 2 strike series in 2024, more in 2025";
         /// Daily probability of striking while a strike is pending at the threshold; rises with excess pressure.
         strike_hazard: f64 = 0.45, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "1/day", "CAL trigger-to-strike delay hours to 3 days";
         /// Days a trigger keeps a strike pending before the moment passes.
@@ -78,7 +79,7 @@ param_section! {
         /// Pressure above which Pakistan takes coercive measures (border closure, deportation drive).
         coercion_threshold: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.35, 0.65), "index", "calibrated: CAL closure and deportation episodes in 2025";
         /// Pressure above which Pakistan adopts an open-war posture once clashes are sustained.
-        war_threshold: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.45, 0.8), "index", "000 \"open war\" posture";
+        war_threshold: f64 = 0.55, Domain::real(0.0, 1.0).plausible(0.45, 0.8), "index", "000 \"open war\" posture";
         /// Economic stress at the start (0-1).
         economic_stress: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "index", "001 \"stressed economy\"";
         /// Political volatility (0-1).
@@ -96,7 +97,7 @@ param_section! {
         /// Militants killed per fighter per day by Pakistan's own counter-terrorism operations.
         ct_kill_rate: f64 = 0.0006, Domain::real(0.0, 0.01).plausible(0.0003, 0.001), "1/day", "CAL 2,115 militants killed in 2025 (PICSS)";
         /// Security-force deaths per militant killed in operations.
-        ct_security_deaths_per_kill: f64 = 0.08, Domain::real(0.0, 2.0).plausible(0.03, 0.15), "ratio", "calibrated: CAL 664 security deaths in 2025 (PICSS)";
+        ct_security_deaths_per_kill: f64 = 0.05, Domain::real(0.0, 2.0).plausible(0.03, 0.15), "ratio", "calibrated: CAL 664 security deaths in 2025 (PICSS)";
     }
 }
 
@@ -140,8 +141,8 @@ param_section! {
         fracture_pause_days: u32 = 60, Domain::int(0, 365).plausible(30.0, 120.0), "days", "assumption";
         /// Daily legitimacy gained per unit of crackdown effort.
         legitimacy_gain: f64 = 0.002, Domain::real(0.0, 0.1).plausible(0.001, 0.005), "1/day", "000 last paragraphs";
-        /// Legitimacy lost per TTP attack attributed to Afghan soil while Kabul does little.
-        legitimacy_loss_per_attributed_attack: f64 = 0.003, Domain::real(0.0, 0.1).plausible(0.001, 0.006), "index", "000 \"Failure to act risks further isolation\"";
+        /// Share of legitimacy lost per attack attributed to Afghan soil while Kabul does nothing.
+        legitimacy_loss_per_attributed_attack: f64 = 0.0004, Domain::real(0.0, 0.1).plausible(0.0002, 0.001), "index", "000 \"Failure to act risks further isolation\"";
         /// Daily chance of an armed response on border posts after a strike, at full resentment.
         retaliation_hazard: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "1/day", "CAL strike-to-response delay 0-4 days";
         /// Days after a strike during which Kabul may answer it.
@@ -166,9 +167,9 @@ param_section! {
         /// Most cells the network can hold (splits stop there).
         max_cells: u32 = 160, Domain::int(1, 2000), "cells", "assumption: capacity bound";
         /// Mean days between attacks of a cell at reference strength in calm conditions.
-        attack_interval_days: f64 = 38.0, Domain::real(1.0, 1000.0).plausible(28.0, 50.0), "days", "CAL ~530 TTP attacks a year (PICSS 1,063 x GTI ~1/2)";
+        attack_interval_days: f64 = 42.0, Domain::real(1.0, 1000.0).plausible(30.0, 55.0), "days", "CAL ~530 TTP attacks a year (PICSS 1,063 x GTI ~1/2)";
         /// Daily recruits per fighter in calm conditions.
-        recruitment_rate: f64 = 0.0007, Domain::real(0.0, 0.01).plausible(0.0004, 0.0012), "1/day", "calibrated: keeps the network near steady under status-quo losses";
+        recruitment_rate: f64 = 0.0008, Domain::real(0.0, 0.01).plausible(0.0004, 0.0012), "1/day", "calibrated: keeps the network near steady under status-quo losses";
         /// Recruitment and freedom of action added per ladder rung (times rung/5).
         chaos_effect: f64 = 1.0, Domain::real(0.0, 5.0).plausible(0.5, 2.0), "share", "000 \"extremist groups that thrive in chaos\"";
         /// Recruitment added per unit of Afghan public resentment.
@@ -200,11 +201,11 @@ param_section! {
         /// Share aimed at the capital.
         target_capital: f64 = 0.002, Domain::real(0.0, 1.0).plausible(0.0, 0.01), "share", "CAL 2 major Islamabad attacks in 2025-26";
         /// Mean security-force deaths of an attack on a checkpoint (before severity).
-        security_deaths_checkpoint: f64 = 0.75, Domain::real(0.0, 100.0).plausible(0.5, 1.2), "deaths", "calibrated: CAL 664 security deaths (PICSS 2025)";
+        security_deaths_checkpoint: f64 = 0.6, Domain::real(0.0, 100.0).plausible(0.5, 1.2), "deaths", "calibrated: CAL 664 security deaths (PICSS 2025)";
         /// Mean security-force deaths of an attack on a convoy.
-        security_deaths_convoy: f64 = 0.9, Domain::real(0.0, 100.0).plausible(0.6, 1.5), "deaths", "calibrated: CAL";
+        security_deaths_convoy: f64 = 0.75, Domain::real(0.0, 100.0).plausible(0.6, 1.5), "deaths", "calibrated: CAL";
         /// Mean civilian deaths of an attack on a residential area.
-        civilian_deaths_residential: f64 = 0.8, Domain::real(0.0, 100.0).plausible(0.5, 1.2), "deaths", "calibrated: CAL 580 civilian deaths (PICSS 2025)";
+        civilian_deaths_residential: f64 = 0.9, Domain::real(0.0, 100.0).plausible(0.5, 1.2), "deaths", "calibrated: CAL 580 civilian deaths (PICSS 2025)";
         /// Mean civilian deaths of an attack in a city.
         civilian_deaths_city: f64 = 1.6, Domain::real(0.0, 100.0).plausible(1.0, 3.0), "deaths", "calibrated: CAL";
         /// Mean civilian deaths of an attack in the capital.
@@ -231,8 +232,10 @@ param_section! {
         fencing: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "index", "001 \"more militarized than in the early 2000s\"";
         /// Militarisation of posts (0-1): raises the chance of local clashes.
         militarisation: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "index", "001 \"more militarized\"";
-        /// Daily chance of a local clash in one sector at full tension and militarisation.
-        clash_hazard: f64 = 0.05, Domain::real(0.0, 1.0).plausible(0.02, 0.1), "1/day", "000 \"opened fire on multiple Pakistani border posts\"";
+        /// Daily chance of a local clash in one sector from general hostility alone (at full hostility and militarisation).
+        clash_hazard: f64 = 0.003, Domain::real(0.0, 1.0).plausible(0.001, 0.006), "1/day", "assumption: a few local clashes a year in calm";
+        /// Daily chance of a clash in a sector at full local tension and militarisation (clashes breed clashes).
+        tension_clash_hazard: f64 = 0.12, Domain::real(0.0, 1.0).plausible(0.06, 0.2), "1/day", "000 \"opened fire on multiple Pakistani border posts\"; \"sustained conflict\"";
         /// Tension a clash adds to its own sector (neighbours get half).
         clash_tension: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.15, 0.5), "index", "assumption";
         /// Daily decay of sector tension.
@@ -255,8 +258,8 @@ param_section! {
         trade_chaman_usd: f64 = 1.6e6, Domain::real(0.0, 1.0e8), "USD/day", "CAL bilateral trade ~$2.0B a year, less Torkham (assumption for the split)";
         /// Daily trade through each minor crossing (Ghulam Khan, Kharlachi, Angoor Adda).
         trade_minor_usd: f64 = 0.25e6, Domain::real(0.0, 1.0e8), "USD/day", "CAL bilateral trade ~$2.0B a year (assumption for the split)";
-        /// Share of a closed crossing's trade that is diverted to open crossings rather than lost.
-        trade_diversion: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "share", "calibrated: CAL ~$2-3M lost per closure day";
+        /// Share of a closed crossing's trade that is delayed or rerouted rather than lost.
+        trade_diversion: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "share", "calibrated: CAL ~$2-3M lost per closure day";
         /// Daily chance of closing the crossings while pressure is above the coercion threshold.
         closure_hazard: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.6), "1/day", "000 \"border trade ... jeopardized\"";
         /// Daily chance of reopening once pressure has fallen below the coercion threshold.
@@ -324,7 +327,7 @@ param_section! {
         /// Afghans in Pakistan at the start.
         initial_stock: f64 = 3.5e6, Domain::real(0.0, 1.0e7), "people", "CAL 3.5-4 million (UNHCR 2023: 3.7M)";
         /// Returns and deportations per day in calm conditions.
-        base_deportations_per_day: f64 = 1700.0, Domain::real(0.0, 1.0e5).plausible(1000.0, 2500.0), "people/day", "CAL ~532,000 by early Sep 2025 (IOM, UNHCR)";
+        base_deportations_per_day: f64 = 2100.0, Domain::real(0.0, 1.0e5).plausible(1000.0, 2500.0), "people/day", "CAL ~532,000 by early Sep 2025 (IOM, UNHCR)";
         /// Multiplier on the pace during a deportation drive.
         drive_multiplier: f64 = 2.7, Domain::real(1.0, 10.0).plausible(1.5, 4.0), "x", "CAL 145,200 in Aug 2025 alone";
         /// How strongly ties (refugee stock relative to the start) damp outrage and resentment.
@@ -339,15 +342,17 @@ param_section! {
         memory_days: u32 = 7, Domain::int(1, 60).plausible(4.0, 14.0), "days", "assumption";
         /// Rung at or above which a day counts as a crisis day (episodes are runs of such days).
         crisis_rung: u32 = 2, Domain::int(1, 5), "rung", "001 \"Every few months ... the same crisis\"";
+        /// Deaths in an attributed attack that make it the subject of an official accusation (triggers always are).
+        accusation_deaths: u32 = 4, Domain::int(0, 100).plausible(2.0, 8.0), "deaths", "assumption: 001 \"a series of deadly attacks ... attributed by officials\"";
         /// Pakistani pressure above which an attributed attack becomes an official accusation.
         accusation_threshold: f64 = 0.35, Domain::real(0.0, 1.0).plausible(0.2, 0.5), "index", "001 \"accusations, and denials\"";
-        /// Trust lost on the accused side per official accusation.
+        /// Share of the accused side's trust lost per official accusation.
         accusation_trust_loss: f64 = 0.01, Domain::real(0.0, 1.0).plausible(0.005, 0.03), "index", "000 \"breakdown of trust\"";
-        /// Trust lost on the accusing side per denial.
+        /// Share of the accusing side's trust lost per denial.
         denial_trust_loss: f64 = 0.01, Domain::real(0.0, 1.0).plausible(0.005, 0.03), "index", "000 \"dispute over facts\"";
-        /// Trust lost by Kabul per strike.
+        /// Share of Kabul's trust lost per strike.
         strike_trust_loss: f64 = 0.08, Domain::real(0.0, 1.0).plausible(0.04, 0.15), "index", "000 \"violation of Afghan sovereignty\"";
-        /// Trust lost on both sides per border clash.
+        /// Share of trust lost on both sides per border clash.
         clash_trust_loss: f64 = 0.02, Domain::real(0.0, 1.0).plausible(0.01, 0.05), "index", "assumption";
         /// Pakistani anger added by an Afghan attack on border posts.
         clash_outrage: f64 = 0.08, Domain::real(0.0, 1.0).plausible(0.04, 0.15), "index", "000 \"opened fire on multiple Pakistani border posts\"";
@@ -377,7 +382,7 @@ param_section! {
         monitoring_detection: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "probability", "001 \"ensure that commitments are honored\"";
         /// Trust gained per day on each side while commitments are seen to be honoured.
         honoured_trust_gain: f64 = 0.002, Domain::real(0.0, 0.1).plausible(0.001, 0.005), "1/day", "000 \"prior commitments ... fulfilled\"";
-        /// Trust lost on both sides when an agreement is broken.
+        /// Share of trust lost on both sides when an agreement is broken.
         broken_trust_loss: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.05, 0.2), "index", "000 \"breakdown of trust\"";
         /// Trust gained on both sides by a ceasefire.
         ceasefire_trust_gain: f64 = 0.03, Domain::real(0.0, 1.0).plausible(0.01, 0.05), "index", "assumption";
@@ -456,8 +461,6 @@ measure_section! {
         leverage_boost: f64 = 1.0, Domain::real(0.0, 5.0).plausible(0.5, 2.0), "share", "assumption";
         /// Style imposed on all mediators: 0 facilitate, 1 dictate.
         dictation: f64 = 0.0, Domain::real(0.0, 1.0), "index", "001 \"not to dictate policy, but to ensure that commitments are honored\"";
-        /// Daily chance, at full intensity, that engaged mediators settle a lower-rung crisis (rungs 1-2) before it escalates.
-        crisis_settlement: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.05, 0.2), "1/day", "assumption";
     }
 }
 
@@ -591,13 +594,41 @@ impl Default for Mediators {
         // Defaults are assumptions from the passages and CAL's record of who mediated what.
         Mediators {
             // Hosts the Taliban's political office; mediated Doha (CAL).
-            qatar: Mediator { trust_pk: 0.6, trust_af: 0.75, leverage: 0.15, readiness_rung: 3, dictation: 0.1, active: true },
+            qatar: Mediator {
+                trust_pk: 0.6,
+                trust_af: 0.75,
+                leverage: 0.03,
+                readiness_rung: 3,
+                dictation: 0.1,
+                active: true,
+            },
             // Co-mediated Doha and hosted Istanbul (CAL).
-            turkiye: Mediator { trust_pk: 0.7, trust_af: 0.55, leverage: 0.12, readiness_rung: 3, dictation: 0.1, active: true },
+            turkiye: Mediator {
+                trust_pk: 0.7,
+                trust_af: 0.55,
+                leverage: 0.025,
+                readiness_rung: 3,
+                dictation: 0.1,
+                active: true,
+            },
             // Trilateral dialogue, Urumqi talks in Apr 2026 (CAL); weighty but seen as close to Islamabad.
-            china: Mediator { trust_pk: 0.8, trust_af: 0.45, leverage: 0.18, readiness_rung: 4, dictation: 0.4, active: true },
+            china: Mediator {
+                trust_pk: 0.8,
+                trust_af: 0.45,
+                leverage: 0.035,
+                readiness_rung: 4,
+                dictation: 0.4,
+                active: true,
+            },
             // Brokered pauses, hosted Riyadh talks (CAL).
-            saudi_arabia: Mediator { trust_pk: 0.8, trust_af: 0.4, leverage: 0.1, readiness_rung: 4, dictation: 0.2, active: true },
+            saudi_arabia: Mediator {
+                trust_pk: 0.8,
+                trust_af: 0.4,
+                leverage: 0.02,
+                readiness_rung: 4,
+                dictation: 0.2,
+                active: true,
+            },
         }
     }
 }

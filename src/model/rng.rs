@@ -64,7 +64,9 @@ pub fn mix64(mut z: u64) -> u64 {
 /// numbers (every arm shares trial k's seed) or arm index + 1 for independent seeds.
 pub fn trial_seed(master: u64, trial: u64, arm: u64) -> TrialSeed {
     let mut seed = [0u8; 32];
-    let mut state = mix64(master) ^ mix64(trial.wrapping_mul(0xD1B5_4A32_D192_ED03)) ^ mix64(arm.wrapping_add(0x5851_F42D));
+    let mut state = mix64(master)
+        ^ mix64(trial.wrapping_mul(0xD1B5_4A32_D192_ED03))
+        ^ mix64(arm.wrapping_add(0x5851_F42D));
     for chunk in seed.chunks_exact_mut(8) {
         state = mix64(state);
         chunk.copy_from_slice(&state.to_le_bytes());

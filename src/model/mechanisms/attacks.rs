@@ -1,0 +1,184 @@
+//! Mechanism 1, first half: attacks (000 "a series of terrorist attacks inside Pakistan,
+//! including the capital"; 001 "checkpoints, residential areas, and security convoys").
+//! Each TTP cell plans; when its planning is done its team infiltrates through its sector
+//! (fence, patrols, joint monitoring) and may be interdicted (intelligence); otherwise it
+//! strikes a target. Other militant groups attack as a background process. Pakistan's own
+//! counter-terrorism operations kill militants.
+
+use super::militancy::chaos_factor;
+use crate::model::agents::{Region, SECTORS};
+use crate::model::draw::{chance, index, poisson, severity};
+use crate::model::params::Params;
+use crate::model::rng::Stream;
+use crate::model::world::{AttackEvent, Target, World, draw_planning};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+
+/// Share of other groups' attacks in Balochistan (sectors 5-7); assumption chosen with the
+/// cells' KP share to give CAL's KP ~70% / Balochistan ~28% split of fatalities.
+const OTHER_GROUPS_BALOCHISTAN_SHARE: f64 = 0.3;
+
+/// Chance that an infiltrating team is stopped at the border:
+/// `1 - porosity * (1 - fence_block * fencing * coordination) * (1 - monitoring)`, where the
+/// fence works fully only with political coordination (001 "More fences and more patrols do
+/// not make up for missing political coordination").
+pub fn border_block_chance(world: &World, params: &Params) -> f64 {
+    let b = &params.border;
+    let lv = &world.levers;
+    let fencing = (b.fencing + lv.fencing * params.measures.fencing.fencing_added).min(1.0);
+    let coordination = (lv.standing_channel * params.measures.standing_channel.coordination)
+        .max(lv.joint_monitoring);
+    let coordination_factor =
+        b.uncoordinated_fence_share + (1.0 - b.uncoordinated_fence_share) * coordination;
+    let through = b.porosity
+        * (1.0 - b.fence_block * fencing * coordination_factor)
+        * (1.0 - lv.joint_monitoring * params.measures.joint_monitoring.infiltration_block);
+    1.0 - through
+}
+
+/// Cells plan and launch attacks; other groups add theirs.
+pub fn launch_attacks(world: &mut World, params: &Params) {
+    let speed = chaos_factor(world, params);
+    let block = border_block_chance(world, params);
+    let interdiction =
+        world.levers.intelligence_sharing * params.measures.intelligence_sharing.interdiction;
+    for i in 0..world.cells.len() {
+        world.cells[i].planning_left -= speed;
+        if world.cells[i].planning_left > 0.0 {
+            continue;
+        }
+        let rng = world.streams.get(Stream::Attacks);
+        let strength = world.cells[i].strength;
+        world.cells[i].planning_left = draw_planning(rng, params, strength);
+        let stopped_at_border = chance(rng, block);
+        let intercepted = chance(rng, interdiction);
+        if stopped_at_border || intercepted {
+            world.tally.attacks_foiled += 1;
+            continue;
+        }
+        let sector = world.cells[i].sector as usize;
+        let killed = carry_out_attack(world, params, true, sector);
+        let cell = &mut world.cells[i];
+        cell.strength = (cell.strength - f64::from(killed)).max(0.0);
+    }
+    let rng = world.streams.get(Stream::Attacks);
+    let others = poisson(rng, params.militants.other_group_attacks_per_day);
+    for _ in 0..others {
+        // Other groups are concentrated in Balochistan (CAL: Balochistan ~28% of fatalities).
+        let rng = world.streams.get(Stream::Attacks);
+        let sector = if chance(rng, OTHER_GROUPS_BALOCHISTAN_SHARE) {
+            5 + index(rng, 3)
+        } else {
+            index(rng, 5)
+        };
+        carry_out_attack(world, params, false, sector);
+    }
+}
+
+/// Draws the target kind from the configured shares.
+fn draw_target(rng: &mut ChaCha8Rng, params: &Params) -> Target {
+    let m = &params.militants;
+    let u: f64 = rng.random::<f64>()
+        * (m.target_checkpoint
+            + m.target_convoy
+            + m.target_residential
+            + m.target_city
+            + m.target_capital);
+    let mut edge = m.target_checkpoint;
+    if u < edge {
+        return Target::Checkpoint;
+    }
+    edge += m.target_convoy;
+    if u < edge {
+        return Target::Convoy;
+    }
+    edge += m.target_residential;
+    if u < edge {
+        return Target::Residential;
+    }
+    edge += m.target_city;
+    if u < edge {
+        Target::City
+    } else {
+        Target::Capital
+    }
+}
+
+/// One attack: deaths by category (Poisson around target means times a heavy-tailed
+/// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
+fn carry_out_attack(world: &mut World, params: &Params, by_ttp: bool, sector: usize) -> u32 {
+    let m = &params.militants;
+    let p = &params.pakistan;
+    let rng = world.streams.get(Stream::Attacks);
+    let target = draw_target(rng, params);
+    let s = severity(rng, m.severity_sigma);
+    let (security_mean, civilian_mean) = match target {
+        Target::Checkpoint => (m.security_deaths_checkpoint, m.incidental_deaths),
+        Target::Convoy => (m.security_deaths_convoy, m.incidental_deaths),
+        Target::Residential => (m.incidental_deaths, m.civilian_deaths_residential),
+        Target::City => (m.incidental_deaths, m.civilian_deaths_city),
+        Target::Capital => (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
+    };
+    let security = poisson(rng, security_mean * s);
+    let civilians = poisson(rng, civilian_mean * s);
+    let attackers = poisson(rng, m.militant_deaths_per_attack);
+    let urban = matches!(target, Target::City | Target::Capital);
+    let trigger =
+        security >= p.trigger_security_deaths || (urban && civilians >= p.trigger_civilian_deaths);
+    let deaths = security + civilians;
+    let city_factor = if urban { p.outrage_city_factor } else { 1.0 };
+    let outrage = outrage(params, f64::from(deaths) * city_factor);
+
+    let t = &mut world.tally;
+    t.attacks += 1;
+    t.attacks_ttp += u32::from(by_ttp);
+    t.attacks_capital += u32::from(target == Target::Capital);
+    t.pk_security += security;
+    t.pk_civilian += civilians;
+    t.militant += attackers;
+    world.today.outrage += outrage;
+    world.today.trigger |= trigger;
+    let region = if target == Target::Capital {
+        Region::Islamabad
+    } else {
+        SECTORS[sector].region
+    };
+    t.deaths_by_region[region as usize] += deaths;
+    if world.attack_capacity_left() {
+        world.today.attacks.push(AttackEvent {
+            by_ttp,
+            deaths,
+            trigger,
+        });
+    }
+    attackers
+}
+
+/// Anger one attack adds: `k * x^2 / (1 + x^2)` with `x = weighted deaths / scale`, so the
+/// daily drumbeat of small attacks adds little and mass-casualty attacks spike anger.
+pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
+    let x2 = (weighted_deaths / params.pakistan.outrage_deaths_scale).powi(2);
+    params.pakistan.outrage_per_attack * x2 / (1.0 + x2)
+}
+
+/// Pakistan's counter-terrorism operations: Poisson(ct_kill_rate * fighters) TTP fighters
+/// killed a day, spread over random cells, plus other groups' militants, with security
+/// losses in proportion.
+pub fn conduct_operations(world: &mut World, params: &Params) {
+    let p = &params.pakistan;
+    let total = world.militant_strength();
+    let rng = world.streams.get(Stream::Operations);
+    let ttp_killed = poisson(rng, p.ct_kill_rate * total);
+    let other_killed = poisson(rng, params.militants.other_group_ct_deaths_per_day);
+    let killed = ttp_killed + other_killed;
+    let security = poisson(rng, p.ct_security_deaths_per_kill * f64::from(killed));
+    for _ in 0..ttp_killed {
+        if world.cells.is_empty() {
+            break;
+        }
+        let i = index(rng, world.cells.len());
+        world.cells[i].strength = (world.cells[i].strength - 1.0).max(0.0);
+    }
+    world.tally.militant += killed;
+    world.tally.pk_security += security;
+}

@@ -1,0 +1,17 @@
+//! The mechanisms of MODEL.md, one module each. Each exposes functions named after its rule;
+//! the daily schedule in `step.rs` calls them in order.
+
+pub mod attacks;
+pub mod attribution;
+pub mod clashes;
+pub mod costs;
+pub mod crackdown;
+pub mod ladder;
+pub mod mediation;
+pub mod militancy;
+pub mod outrage;
+pub mod refugees;
+pub mod response;
+pub mod retaliation;
+pub mod trust;
+pub mod vulnerability;

@@ -1,0 +1,49 @@
+//! Mechanism 7, reaction speed, and the publics (001 "Third, public anger is sharper and
+//! quicker ... even a small incident can spiral into a diplomatic crisis before officials can
+//! respond"). Today's outrage raises Pakistani anger (damped by the social ties that the
+//! refugee population embodies, 000 "a stabilizing force"); the state's pressure to respond
+//! follows anger at the speed of the information environment. A standing channel handles
+//! incidents before they escalate (001 "a standing, continuous channel").
+
+use crate::model::draw::chance;
+use crate::model::params::Params;
+use crate::model::rng::Stream;
+use crate::model::world::World;
+
+/// Social ties (0-1): the refugee stock relative to its start, times the damping strength.
+pub fn ties_damping(world: &World, params: &Params) -> f64 {
+    let r = &params.refugees;
+    let ties = if r.initial_stock > 0.0 {
+        (world.refugees.stock / r.initial_stock).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    1.0 - r.ties_damping * ties
+}
+
+/// `A += outrage * handled * (1 - A) * ties`; `A *= 1 - decay`; `P += speed * (A - P)`.
+pub fn spread_outrage(world: &mut World, params: &Params) {
+    let p = &params.pakistan;
+    let rng = world.streams.get(Stream::Response);
+    let handling =
+        world.levers.standing_channel * params.measures.standing_channel.incident_handling;
+    let handled = chance(rng, handling);
+    let mut outrage = world.today.outrage;
+    if handled {
+        outrage *= 0.5;
+    }
+    let ties = ties_damping(world, params);
+    let pk = &mut world.pk;
+    pk.anger += outrage.min(1.0) * (1.0 - pk.anger) * ties;
+    pk.anger = (pk.anger * (1.0 - p.anger_decay)).clamp(0.0, 1.0);
+    pk.pressure += params.publics.social_media_speed * (pk.anger - pk.pressure);
+}
+
+/// Adds Afghan resentment, split between short and long memory and damped by social ties
+/// (000 "harden attitudes across generations").
+pub fn add_resentment(world: &mut World, params: &Params, amount: f64) {
+    let amount = amount * ties_damping(world, params);
+    let long = amount * params.publics.generational_share;
+    world.af.resentment = (world.af.resentment + amount - long).clamp(0.0, 1.0);
+    world.af.generational_resentment = (world.af.generational_resentment + long).clamp(0.0, 1.0);
+}

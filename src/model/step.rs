@@ -1,0 +1,60 @@
+//! The daily schedule: one simulated day, its phases in order. Each phase is a rule named in
+//! MODEL.md; the order follows the causal chain of the texts: militants grow and plan, Kabul
+//! acts or not, attacks happen, Pakistan attributes and accuses, outrage reaches the state, the
+//! state responds, Kabul answers, the border flares, mediators step in, and the costs and
+//! memories settle before the ladder reads the day.
+
+use super::mechanisms::{
+    attacks::{conduct_operations, launch_attacks},
+    attribution::{attribute_attacks, weigh_legitimacy},
+    clashes::{clash_at_posts, ease_tension, reopen_local_crossings},
+    costs::count_trade_losses,
+    crackdown::crack_down,
+    ladder::{climb_ladder, fade_memories},
+    mediation::mediate,
+    militancy::{recruit_militants, split_and_dissolve_cells},
+    outrage::spread_outrage,
+    refugees::manage_refugees,
+    response::decide_response,
+    retaliation::retaliate_on_posts,
+    trust::build_confidence,
+};
+use super::outcomes::DayRecord;
+use super::params::Params;
+use super::world::{Levers, World};
+
+/// Advances the world by one day and returns the day's record.
+pub fn step(world: &mut World, params: &Params) -> DayRecord {
+    begin_day(world, params);
+    recruit_militants(world, params);
+    split_and_dissolve_cells(world, params);
+    crack_down(world, params);
+    launch_attacks(world, params);
+    conduct_operations(world, params);
+    attribute_attacks(world, params);
+    clash_at_posts(world, params);
+    retaliate_on_posts(world, params);
+    spread_outrage(world, params);
+    decide_response(world, params);
+    mediate(world, params);
+    build_confidence(world, params);
+    weigh_legitimacy(world, params);
+    ease_tension(world, params);
+    reopen_local_crossings(world);
+    count_trade_losses(world, params);
+    manage_refugees(world, params);
+    fade_memories(world, params);
+    let record = climb_ladder(world, params);
+    world.day += 1;
+    record
+}
+
+/// Clears today's events and reads which measures are in force.
+fn begin_day(world: &mut World, params: &Params) {
+    world.today.attacks.clear();
+    world.today.outrage = 0.0;
+    world.today.trigger = false;
+    world.today.strike = false;
+    world.today.clash = false;
+    world.levers = Levers::on_day(params, world.day);
+}

@@ -1,0 +1,332 @@
+//! The world of one trial: every agent's state, today's events, the running tally of
+//! outcomes, and the random streams. Built once per worker and reset for each trial, so the
+//! daily step allocates nothing.
+
+use super::agents::{
+    Accord, Afghanistan, Cell, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
+};
+use super::params::Params;
+use super::rng::{Stream, Streams, TrialSeed};
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+/// The kind of target an attack hits (001 "checkpoints, residential areas, and security convoys").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Checkpoint,
+    Convoy,
+    Residential,
+    City,
+    Capital,
+}
+
+/// One attack carried out today, waiting to be attributed.
+#[derive(Debug, Clone, Copy)]
+pub struct AttackEvent {
+    pub by_ttp: bool,
+    pub deaths: u32,
+    pub trigger: bool,
+}
+
+/// Events of the current day, cleared at the start of each day.
+#[derive(Debug, Default)]
+pub struct Today {
+    /// Attacks carried out today (capacity reserved at construction).
+    pub attacks: Vec<AttackEvent>,
+    /// Outrage generated today before it reaches the public.
+    pub outrage: f64,
+    pub trigger: bool,
+    pub strike: bool,
+    pub clash: bool,
+}
+
+/// Recent actions that set the rung, and crisis-episode bookkeeping.
+#[derive(Debug, Clone, Default)]
+pub struct LadderState {
+    pub rung: u8,
+    pub last_accusation: Option<u32>,
+    pub last_clash: Option<u32>,
+    pub last_strike: Option<u32>,
+    /// Bit i set if there was a clash i days ago (i < 32).
+    pub clash_days: u32,
+    pub in_crisis: bool,
+}
+
+impl LadderState {
+    /// Clash days within the last `window` days (at most 32).
+    pub fn recent_clash_days(&self, window: u32) -> u32 {
+        let mask = if window >= 32 {
+            u32::MAX
+        } else {
+            (1u32 << window) - 1
+        };
+        (self.clash_days & mask).count_ones()
+    }
+}
+
+/// Running counts that become the trial's outcomes.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub open_war_day: Option<u32>,
+    pub max_rung: u8,
+    pub days_on_rung: [u32; 6],
+    pub crisis_episodes: u32,
+    pub first_crisis_day: Option<u32>,
+    pub last_crisis_day: Option<u32>,
+    pub attacks: u32,
+    pub attacks_ttp: u32,
+    pub attacks_foiled: u32,
+    pub attacks_capital: u32,
+    pub pk_civilian: u32,
+    pub pk_security: u32,
+    pub af_civilian: u32,
+    pub af_security: u32,
+    pub militant: u32,
+    pub strikes: u32,
+    pub strike_delay_sum: u32,
+    pub responses: u32,
+    pub response_delay_sum: u32,
+    pub clashes: u32,
+    pub accusations: u32,
+    pub ceasefires: u32,
+    pub agreements: u32,
+    pub agreements_broken: u32,
+    pub agreement_days: u32,
+    pub ceasefire_days: u32,
+    pub closed_days: u32,
+    pub trade_lost_usd: f64,
+    pub deported: u64,
+    pub displaced: f64,
+    pub fractures: u32,
+    /// Attack deaths (security and civilian) by region: KP, Balochistan, Islamabad.
+    pub deaths_by_region: [u32; 3],
+}
+
+impl Tally {
+    pub fn fatalities(&self) -> u32 {
+        self.pk_civilian + self.pk_security + self.af_civilian + self.af_security + self.militant
+    }
+}
+
+/// The de-escalation measures in force today: each one's intensity, or 0 when it is off
+/// or has not started yet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Levers {
+    pub confidence_building: f64,
+    pub joint_monitoring: f64,
+    pub intelligence_sharing: f64,
+    pub mediation: f64,
+    pub verification: f64,
+    pub no_strike_assurance: f64,
+    pub standing_channel: f64,
+    pub strategic_patience: f64,
+    pub fencing: f64,
+    pub open_crossings: f64,
+    pub refugee_policy: f64,
+}
+
+impl Levers {
+    /// The levers in force on `day`.
+    pub fn on_day(params: &Params, day: u32) -> Self {
+        let m = &params.measures;
+        let level = |enabled: bool, intensity: f64, start: u32| {
+            if enabled && day >= start {
+                intensity
+            } else {
+                0.0
+            }
+        };
+        Levers {
+            confidence_building: level(
+                m.confidence_building.enabled,
+                m.confidence_building.intensity,
+                m.confidence_building.start_day,
+            ),
+            joint_monitoring: level(
+                m.joint_monitoring.enabled,
+                m.joint_monitoring.intensity,
+                m.joint_monitoring.start_day,
+            ),
+            intelligence_sharing: level(
+                m.intelligence_sharing.enabled,
+                m.intelligence_sharing.intensity,
+                m.intelligence_sharing.start_day,
+            ),
+            mediation: level(
+                m.mediation.enabled,
+                m.mediation.intensity,
+                m.mediation.start_day,
+            ),
+            verification: level(
+                m.verification.enabled,
+                m.verification.intensity,
+                m.verification.start_day,
+            ),
+            no_strike_assurance: level(
+                m.no_strike_assurance.enabled,
+                m.no_strike_assurance.intensity,
+                m.no_strike_assurance.start_day,
+            ),
+            standing_channel: level(
+                m.standing_channel.enabled,
+                m.standing_channel.intensity,
+                m.standing_channel.start_day,
+            ),
+            strategic_patience: level(
+                m.strategic_patience.enabled,
+                m.strategic_patience.intensity,
+                m.strategic_patience.start_day,
+            ),
+            fencing: level(m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
+            open_crossings: level(
+                m.open_crossings.enabled,
+                m.open_crossings.intensity,
+                m.open_crossings.start_day,
+            ),
+            refugee_policy: level(
+                m.refugee_policy.enabled,
+                m.refugee_policy.intensity,
+                m.refugee_policy.start_day,
+            ),
+        }
+    }
+
+    /// Factor applied to every incident-driven trust loss (confidence-building damps it).
+    pub fn trust_loss_factor(&self, params: &Params) -> f64 {
+        1.0 - self.confidence_building * params.measures.confidence_building.loss_damping
+    }
+}
+
+/// The state of one trial.
+#[derive(Debug)]
+pub struct World {
+    pub day: u32,
+    pub pk: Pakistan,
+    pub af: Afghanistan,
+    pub cells: Vec<Cell>,
+    pub sectors: [Sector; SECTOR_COUNT],
+    pub mediators: [MediatorState; 4],
+    pub refugees: RefugeeState,
+    pub accord: Accord,
+    pub ladder: LadderState,
+    pub today: Today,
+    pub tally: Tally,
+    pub levers: Levers,
+    pub streams: Streams,
+}
+
+/// Most attacks one day can hold without allocating: every cell plus other groups' attacks.
+const EXTRA_ATTACK_CAPACITY: usize = 64;
+
+impl World {
+    /// An empty world with buffers sized for `params`.
+    pub fn new(params: &Params) -> Self {
+        let max_cells = params.militants.max_cells as usize;
+        World {
+            day: 0,
+            pk: Pakistan::default(),
+            af: Afghanistan::default(),
+            cells: Vec::with_capacity(max_cells),
+            sectors: [Sector::default(); SECTOR_COUNT],
+            mediators: [MediatorState::default(); 4],
+            refugees: RefugeeState::default(),
+            accord: Accord::default(),
+            ladder: LadderState::default(),
+            today: Today {
+                attacks: Vec::with_capacity(max_cells + EXTRA_ATTACK_CAPACITY),
+                ..Today::default()
+            },
+            tally: Tally::default(),
+            levers: Levers::default(),
+            streams: Streams::new([0; 32]),
+        }
+    }
+
+    /// Room for one more attack today without allocating.
+    pub fn attack_capacity_left(&self) -> bool {
+        self.today.attacks.len() < self.today.attacks.capacity()
+    }
+
+    /// Resets every agent to the scenario's initial conditions for a new trial.
+    pub fn reset(&mut self, params: &Params, seed: TrialSeed) {
+        if self.cells.capacity() < params.militants.max_cells as usize {
+            *self = World::new(params);
+        }
+        self.streams = Streams::new(seed);
+        self.day = 0;
+        let p = &params.pakistan;
+        self.pk = Pakistan {
+            anger: p.initial_anger,
+            pressure: p.initial_anger,
+            trust_in_af: p.initial_trust_in_af,
+            economic_stress: p.economic_stress,
+            ..Pakistan::default()
+        };
+        let a = &params.afghanistan;
+        self.af = Afghanistan {
+            trust_in_pk: a.initial_trust_in_pk,
+            legitimacy: a.initial_legitimacy,
+            resentment: params.publics.initial_resentment,
+            generational_resentment: params.publics.initial_generational_resentment,
+            ..Afghanistan::default()
+        };
+        self.sectors = [Sector::default(); SECTOR_COUNT];
+        self.mediators = [MediatorState::default(); 4];
+        self.refugees = RefugeeState {
+            stock: params.refugees.initial_stock,
+            carry: 0.0,
+        };
+        self.accord = Accord::default();
+        self.ladder = LadderState::default();
+        self.today.attacks.clear();
+        self.tally = Tally::default();
+        self.place_cells(params);
+    }
+
+    /// Seeds the initial TTP cells across the sanctuaries, with strengths spread around the
+    /// mean and planning clocks at random points of their cycle.
+    fn place_cells(&mut self, params: &Params) {
+        let m = &params.militants;
+        self.cells.clear();
+        let rng = self.streams.get(Stream::Setup);
+        let count = m.initial_cells.min(m.max_cells);
+        for _ in 0..count {
+            let strength = m.initial_cell_strength * rng.random_range(0.5..1.5);
+            let u: f64 = rng.random();
+            let mut sector = 0u8;
+            let mut acc = 0.0;
+            for (i, info) in SECTORS.iter().enumerate() {
+                acc += info.cell_share;
+                if u < acc {
+                    sector = i as u8;
+                    break;
+                }
+                sector = i as u8;
+            }
+            let planning_left = rng.random::<f64>() * planning_interval(params, strength);
+            self.cells.push(Cell {
+                sector,
+                strength,
+                planning_left,
+            });
+        }
+    }
+
+    /// Total TTP fighters.
+    pub fn militant_strength(&self) -> f64 {
+        self.cells.iter().map(|c| c.strength).sum()
+    }
+}
+
+/// Mean planning days between a cell's attacks: shorter for stronger cells, so the network's
+/// attack rate grows with its fighters.
+pub fn planning_interval(params: &Params, strength: f64) -> f64 {
+    let m = &params.militants;
+    m.attack_interval_days * m.initial_cell_strength / strength.max(1.0)
+}
+
+/// Draws a cell's next planning time (exponential around its mean interval).
+pub fn draw_planning(rng: &mut rand_chacha::ChaCha8Rng, params: &Params, strength: f64) -> f64 {
+    let mean = planning_interval(params, strength);
+    Exp::new(1.0 / mean).map(|d| d.sample(rng)).unwrap_or(mean)
+}
