@@ -135,7 +135,13 @@ impl Registry {
         let (leaf, v) = first_leaf(full, value);
         let param_key = leaf[arm_len..].join(".");
         let shown = ctx.key(&leaf);
-        let suggestion = self.suggest(&param_key).map(|s| {
+        // A misspelt arm setting (`labels`) rather than a parameter.
+        let arm_setting = if leaf.len() == arm_len + 1 {
+            closest(&param_key, ["label"])
+        } else {
+            None
+        };
+        let suggestion = arm_setting.or_else(|| self.suggest(&param_key)).map(|s| {
             // Write the suggestion the way the user wrote the key: same prefix, right name.
             let written = match shown.strip_suffix(&join(&leaf[arm_len..])) {
                 Some(prefix) => format!("{prefix}{s}"),

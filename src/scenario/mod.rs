@@ -1,5 +1,29 @@
 //! Experiment files: loading, parameter overrides by key path, validation, and the resolved
 //! experiment the runner executes.
+//!
+//! ```toml
+//! name = "compare_measures"          # required; letters, digits, _ and -
+//! description = "..."                # optional
+//! trials = 1000                      # required, >= 1 (or --trials)
+//! horizon_days = 365                 # 1..=36500, default 365
+//! seed = 20251018                    # required (or --seed); above i64::MAX as a string
+//! output_dir = "results"             # default "results"; the run writes <output_dir>/<name>/
+//! write_trials = false               # also write trials.csv
+//!
+//! [baseline]                         # overrides of the model defaults, by key path
+//! label = "Status quo"
+//! pakistan.doctrine = "proportional"
+//!
+//! [scenarios.cbm]                    # named arms, in file order, each starting from the baseline
+//! label = "Confidence-building measures"
+//! measures.confidence_building.enabled = true
+//! ```
+//!
+//! Each arm is defaults ← baseline ← scenario, merged by key path; every leaf is checked
+//! against [`Params::specs`] (`deescalate params` lists them). `--set KEY=VALUE` edits the
+//! file's tree before validation: at KEY if its first segment is a top-level setting, else
+//! at `baseline.KEY`. The top level is declared in one table (`schema::SETTINGS`) so that
+//! design sections can be added later without touching existing files.
 
 mod check;
 mod error;
