@@ -97,7 +97,14 @@ impl Overrides {
         origins: &mut Origins,
     ) -> Result<(), ConfigError> {
         for set in &self.sets {
-            let top_level = schema::is_setting(&set.path[0]);
+            let Some(first) = set.path.first() else {
+                return Err(ConfigError::BadSet {
+                    file: file.to_path_buf(),
+                    arg: format!("{}={}", set.key, set.raw),
+                    reason: "the key is empty".into(),
+                });
+            };
+            let top_level = schema::is_setting(first);
             let mut path = set.path.clone();
             if !top_level {
                 path.insert(0, "baseline".to_string());
