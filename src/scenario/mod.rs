@@ -1,8 +1,45 @@
 //! Experiment files: loading, parameter overrides by key path, validation, and the resolved
 //! experiment the runner executes.
+//!
+//! ```toml
+//! name = "compare_measures"          # required; letters, digits, _ and -
+//! description = "..."                # optional
+//! trials = 1000                      # required, >= 1 (or --trials)
+//! horizon_days = 365                 # 1..=36500, default 365
+//! seed = 20251018                    # required (or --seed); above i64::MAX as a string
+//! output_dir = "results"             # default "results"; the run writes <output_dir>/<name>/
+//! write_trials = false               # also write trials.csv
+//!
+//! [baseline]                         # overrides of the model defaults, by key path
+//! label = "Status quo"
+//! pakistan.doctrine = "proportional"
+//!
+//! [scenarios.cbm]                    # named arms, in file order, each starting from the baseline
+//! label = "Confidence-building measures"
+//! measures.confidence_building.enabled = true
+//! ```
+//!
+//! Each arm is defaults ← baseline ← scenario, merged by key path; every leaf is checked
+//! against [`Params::specs`] (`deescalate params` lists them). `--set KEY=VALUE` edits the
+//! file's tree before validation: at KEY if its first segment is a top-level setting, else
+//! at `baseline.KEY`. The top level is declared in one table (`schema::SETTINGS`) so that
+//! design sections can be added later without touching existing files.
+
+mod check;
+mod error;
+mod overrides;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use error::{ConfigError, KeyKind};
+pub use overrides::{Overrides, SetOverride};
 
 use crate::model::Params;
-use std::path::PathBuf;
+use check::{Registry, leaves, lookup, merge};
+use schema::{ArmSpec, Ctx, ExperimentFile, Origins};
+use std::path::{Path, PathBuf};
+use toml::{Table, Value};
 
 /// A fully resolved, validated experiment.
 #[derive(Debug, Clone)]
@@ -38,4 +75,241 @@ pub struct Arm {
     pub params: Params,
     /// The parameters this arm sets differently from the defaults, as key path and value.
     pub overrides: Vec<(String, toml::Value)>,
+}
+
+impl Experiment {
+    /// Trials in all: arms × trials per arm.
+    pub fn total_trials(&self) -> u64 {
+        self.trials.saturating_mul(self.arms.len() as u64)
+    }
+
+    /// Simulated trial-days in all.
+    pub fn trial_days(&self) -> u64 {
+        self.total_trials()
+            .saturating_mul(u64::from(self.horizon_days))
+    }
+
+    /// The folder the run writes: `<output_dir>/<name>/`.
+    pub fn run_dir(&self) -> PathBuf {
+        self.output_dir.join(&self.name)
+    }
+}
+
+/// The top-level keys an experiment file may have.
+pub fn settings() -> impl Iterator<Item = &'static str> {
+    schema::SETTINGS.iter().map(|s| s.key)
+}
+
+/// Reads, overrides and validates an experiment file.
+pub fn load(path: &Path, overrides: &Overrides) -> Result<Experiment, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|os_error| ConfigError::Read {
+        file: path.to_path_buf(),
+        os_error,
+    })?;
+    parse(&text, path, overrides)
+}
+
+/// Validates an experiment given as text; `source` names it in messages and the manifest.
+pub fn parse(text: &str, source: &Path, overrides: &Overrides) -> Result<Experiment, ConfigError> {
+    let mut tree: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| syntax_error(text, source, &e))?;
+    let mut origins = Origins::default();
+    overrides.apply(&mut tree, source, &mut origins)?;
+    let ctx = Ctx {
+        file: source,
+        origins: &origins,
+    };
+    let file = schema::parse(tree, &ctx)?;
+    build(file, source, &ctx)
+}
+
+fn syntax_error(text: &str, source: &Path, e: &toml::de::Error) -> ConfigError {
+    let start = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+    let before = text.get(..start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    let message = e.message().trim().replace('\n', " ");
+    ConfigError::Syntax {
+        file: source.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Checks every arm's overrides, merges defaults ← baseline ← scenario, and resolves them.
+fn build(mut file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, ConfigError> {
+    let registry = Registry::get();
+    let horizon = file.horizon_days;
+
+    let mut base = file.baseline;
+    registry.check_overrides(&mut base.params, &base.tree_path, ctx)?;
+    check_start_days(&base, horizon, ctx)?;
+    let mut base_table = registry.defaults.clone();
+    merge(&mut base_table, &base.params);
+    check_shares(&base_table, &base, &base, ctx)?;
+
+    let mut arms = Vec::with_capacity(1 + file.scenarios.len());
+    arms.push(resolve(&base, base_table.clone(), ctx)?);
+    for scenario in &mut file.scenarios {
+        registry.check_overrides(&mut scenario.params, &scenario.tree_path, ctx)?;
+        check_start_days(scenario, horizon, ctx)?;
+        let mut table = base_table.clone();
+        merge(&mut table, &scenario.params);
+        check_shares(&table, scenario, &base, ctx)?;
+        arms.push(resolve(scenario, table, ctx)?);
+    }
+
+    let mut resolved = Table::new();
+    resolved.insert("name".into(), file.name.clone().into());
+    resolved.insert("description".into(), file.description.clone().into());
+    resolved.insert("source".into(), source.display().to_string().into());
+    resolved.insert("trials".into(), int_or_string(file.trials));
+    resolved.insert("horizon_days".into(), i64::from(horizon).into());
+    resolved.insert("seed".into(), int_or_string(file.seed));
+    resolved.insert(
+        "output_dir".into(),
+        file.output_dir.display().to_string().into(),
+    );
+    resolved.insert("write_trials".into(), file.write_trials.into());
+    let resolved_arms = arms
+        .iter()
+        .map(|arm: &Arm| {
+            let mut t = Table::new();
+            t.insert("id".into(), arm.id.clone().into());
+            t.insert("label".into(), arm.label.clone().into());
+            let overrides: Table = arm.overrides.iter().cloned().collect();
+            t.insert("overrides".into(), Value::Table(overrides));
+            let params =
+                Value::try_from(&arm.params).unwrap_or_else(|_| Value::Table(Table::new()));
+            t.insert("params".into(), params);
+            Value::Table(t)
+        })
+        .collect();
+    resolved.insert("arms".into(), Value::Array(resolved_arms));
+
+    Ok(Experiment {
+        source: source.to_path_buf(),
+        name: file.name,
+        description: file.description,
+        trials: file.trials,
+        horizon_days: horizon,
+        seed: file.seed,
+        output_dir: file.output_dir,
+        write_trials: file.write_trials,
+        arms,
+        resolved,
+    })
+}
+
+fn int_or_string(n: u64) -> Value {
+    i64::try_from(n)
+        .map(Value::Integer)
+        .unwrap_or_else(|_| Value::String(n.to_string()))
+}
+
+/// Turns a merged parameter table into an arm, recording what differs from the defaults.
+fn resolve(spec: &ArmSpec, table: Table, ctx: &Ctx) -> Result<Arm, ConfigError> {
+    let registry = Registry::get();
+    let overrides = registry
+        .specs
+        .iter()
+        .filter_map(|s| {
+            let v = lookup(&table, &s.key)?;
+            (*v != s.default).then(|| (s.key.clone(), v.clone()))
+        })
+        .collect();
+    // Every leaf was checked against the registry, so this only fails if the registry and the
+    // Params types disagree.
+    let params: Params = Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::NotAllowed {
+            file: ctx.file(),
+            key: ctx.key(&spec.tree_path),
+            value: "(the merged parameters)".into(),
+            allowed: format!("parameters the model accepts ({})", e.message().trim()),
+        })?;
+    Ok(Arm {
+        id: spec.id.clone(),
+        label: spec.label.clone(),
+        params,
+        overrides,
+    })
+}
+
+/// A measure may not start after the last simulated day.
+fn check_start_days(arm: &ArmSpec, horizon: u32, ctx: &Ctx) -> Result<(), ConfigError> {
+    for (key, v) in leaves(&arm.params) {
+        let is_start_day = key.starts_with("measures.") && key.ends_with(".start_day");
+        if let (true, Value::Integer(day)) = (is_start_day, v)
+            && day > i64::from(horizon)
+        {
+            let mut path = arm.tree_path.clone();
+            path.extend(key.split('.').map(str::to_string));
+            return Err(ConfigError::PastHorizon {
+                file: ctx.file(),
+                key: ctx.key(&path),
+                value: day.to_string(),
+                horizon,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Tolerance on shares that must sum to 1.
+const SHARE_TOLERANCE: f64 = 1e-9;
+
+/// The militant target shares (`militants.target_*`) must sum to 1. The error names the arm
+/// that set them (the scenario if it set any, else the baseline).
+fn check_shares(
+    table: &Table,
+    arm: &ArmSpec,
+    base: &ArmSpec,
+    ctx: &Ctx,
+) -> Result<(), ConfigError> {
+    const PREFIX: &str = "militants.target_";
+    let registry = Registry::get();
+    let shares: Vec<(&str, f64)> = registry
+        .specs
+        .iter()
+        .filter(|s| s.key.starts_with(PREFIX))
+        .map(|s| {
+            (
+                s.key.as_str(),
+                lookup(table, &s.key)
+                    .and_then(Value::as_float)
+                    .unwrap_or(f64::NAN),
+            )
+        })
+        .collect();
+    let sum: f64 = shares.iter().map(|(_, x)| x).sum();
+    if (sum - 1.0).abs() <= SHARE_TOLERANCE {
+        return Ok(());
+    }
+    let sets_any = |a: &ArmSpec| shares.iter().any(|(k, _)| lookup(&a.params, k).is_some());
+    let owner = if sets_any(arm) || !sets_any(base) {
+        arm
+    } else {
+        base
+    };
+    let mut path = owner.tree_path.clone();
+    path.push("militants".to_string());
+    let parts = shares
+        .iter()
+        .map(|(k, x)| format!("{} = {x}", k.trim_start_matches("militants.")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(ConfigError::SharesSum {
+        file: ctx.file(),
+        key: format!("{}.target_*", ctx.key(&path)),
+        sum,
+        parts,
+    })
 }

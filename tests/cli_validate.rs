@@ -1,0 +1,143 @@
+//! The command line end to end: exit codes, messages on stderr, listings on stdout.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn deescalate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deescalate"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write_config(dir: &Path, body: &str) -> String {
+    let path = dir.join("exp.toml");
+    std::fs::write(&path, body).unwrap();
+    path.display().to_string()
+}
+
+const CONFIG: &str = r#"
+name = "two_arms"
+trials = 50
+horizon_days = 100
+seed = 7
+
+[baseline]
+label = "Status quo"
+pakistan.strike_threshold = 0.5
+
+[scenarios.cbm]
+label = "CBM"
+measures.confidence_building.enabled = true
+"#;
+
+#[test]
+fn validate_prints_the_plan_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), CONFIG);
+    let out = deescalate(&["validate", &config]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for part in [
+        "two_arms",
+        "50 per arm",
+        "100 days",
+        "seed          7",
+        "baseline",
+        "Status quo",
+        "pakistan.strike_threshold = 0.5",
+        "measures.confidence_building.enabled = true",
+        "2 arms × 50 trials = 100 trials in all, 10000 trial-days",
+    ] {
+        assert!(stdout.contains(part), "`{part}` missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn validate_applies_set_trials_and_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), CONFIG);
+    let out = deescalate(&[
+        "validate",
+        &config,
+        "--trials",
+        "3",
+        "--seed",
+        "9",
+        "--set",
+        "pakistan.doctrine=teach_a_lesson",
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("3 per arm") && stdout.contains("seed          9"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pakistan.doctrine = \"teach_a_lesson\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn config_errors_exit_2_with_one_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), CONFIG);
+    let out = deescalate(&["validate", &config, "--set", "pakistan.strike_treshold=0.5"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains("did you mean pakistan.strike_threshold?"),
+        "{stderr}"
+    );
+
+    let out = deescalate(&[
+        "validate",
+        &dir.path().join("missing.toml").display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.toml"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(deescalate(&["validate"]).status.code(), Some(2));
+    assert_eq!(
+        deescalate(&["validate", "x.toml", "--set", "novalue"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        deescalate(&["run", "x.toml", "--trials", "0"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(deescalate(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(deescalate(&["--help"]).status.code(), Some(0));
+}
+
+#[test]
+fn params_and_metrics_list_as_table_and_csv() {
+    let out = deescalate(&["params", "--csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("key,default,"), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("pakistan.strike_threshold,0.45,"))
+    );
+    let table = text(&deescalate(&["params"]).stdout);
+    assert!(table.starts_with("KEY "));
+    let metrics = text(&deescalate(&["metrics", "--csv"]).stdout);
+    assert!(metrics.starts_with("name,unit,kind,definition"));
+    assert!(metrics.lines().any(|l| l.starts_with("open_war,")));
+}
