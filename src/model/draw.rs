@@ -13,10 +13,25 @@ pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
     u < p
 }
 
-/// A Poisson count with mean `mean` (0 for a non-positive mean, still one draw).
+/// Means below this are drawn by inversion (one uniform); larger ones by rand_distr.
+const INVERSION_LIMIT: f64 = 12.0;
+
+/// A Poisson count with mean `mean` (0 for a non-positive mean, still one draw). Small means,
+/// the common case here, are drawn by inversion of the CDF from a single uniform.
 #[inline]
 pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
-    if mean > 0.0 && mean.is_finite() {
+    if mean > 0.0 && mean < INVERSION_LIMIT {
+        let u: f64 = rng.random();
+        let mut p = (-mean).exp();
+        let mut cdf = p;
+        let mut k = 0u32;
+        while u > cdf && k < 200 {
+            k += 1;
+            p *= mean / f64::from(k);
+            cdf += p;
+        }
+        k
+    } else if mean > 0.0 && mean.is_finite() {
         match Poisson::new(mean) {
             Ok(d) => d.sample(rng).min(u32::MAX as f64) as u32,
             Err(_) => 0,

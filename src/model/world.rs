@@ -36,6 +36,8 @@ pub struct Today {
     /// Outrage generated today before it reaches the public.
     pub outrage: f64,
     pub trigger: bool,
+    /// Whether a cell crossed the split or dissolve strength at recruitment (saves a pass).
+    pub cells_to_reshape: bool,
     pub strike: bool,
     pub clash: bool,
 }

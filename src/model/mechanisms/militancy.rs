@@ -23,14 +23,20 @@ pub fn recruit_militants(world: &mut World, params: &Params) {
         + m.resentment_effect * world.af.total_resentment()
         + m.vacuum_effect * (1.0 - world.af.effort);
     let growth = 1.0 + m.recruitment_rate * drive * room;
+    let mut reshape = false;
     for cell in &mut world.cells {
         cell.strength *= growth;
+        reshape |= cell.strength > m.split_strength || cell.strength < m.dissolve_strength;
     }
+    world.today.cells_to_reshape = reshape;
 }
 
 /// Cells above the split strength divide (the new cell shares the sanctuary); cells below
 /// the dissolve strength disband.
 pub fn split_and_dissolve_cells(world: &mut World, params: &Params) {
+    if !world.today.cells_to_reshape {
+        return;
+    }
     let m = &params.militants;
     world.cells.retain(|c| c.strength >= m.dissolve_strength);
     let existing = world.cells.len();
