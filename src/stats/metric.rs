@@ -31,7 +31,9 @@ fn bucket_key(q: i64) -> i32 {
     if q < 0 { -key } else { key }
 }
 
-/// The value a bucket stands for: itself when exact, else the midpoint of its range.
+/// The value a bucket stands for: itself when exact, else the middle of its range (a whole
+/// number of units, so that quantiles stay multiples of the resolution; buckets are at least
+/// two units wide, so it is within half a bucket, 2^-11 relative, of any value in it).
 fn bucket_value(key: i32) -> f64 {
     let k = u64::from(key.unsigned_abs());
     if k < EXACT_LIMIT {
@@ -40,8 +42,8 @@ fn bucket_value(key: i32) -> f64 {
     let offset = k - EXACT_LIMIT;
     let shift = (offset >> SUB_BITS) as u32 + FIRST_OCTAVE - SUB_BITS;
     let lower = ((1 << SUB_BITS) + (offset & ((1 << SUB_BITS) - 1))) << shift;
-    let mid = lower as f64 + ((1u64 << shift) - 1) as f64 / 2.0;
-    if key < 0 { -mid } else { mid }
+    let middle = (lower + (1 << (shift - 1))) as f64;
+    if key < 0 { -middle } else { middle }
 }
 
 /// Nearest rank of quantile `permille`/1000 among `n` values: `max(1, ⌈p·n⌉)`, in integers

@@ -22,9 +22,10 @@
 //!   overflows (values beyond ~10^15 units over ~10^9 trials) is a shifted `f64` formula used.
 //! - Quantiles are nearest-rank (the smallest value whose cumulative count reaches `⌈p·n⌉`)
 //!   over a histogram that is exact for `|q| < 2048` and log-spaced above, with buckets of
-//!   relative width ≤ 2^-10; a bucket reports its midpoint, clamped to `[min, max]`, so a
-//!   quantile is exact for small integer values and within 2^-11 ≈ 0.05% (relative) of the
-//!   nearest-rank value otherwise, on top of the quantization to the resolution.
+//!   relative width ≤ 2^-10; a bucket reports its middle (a whole number of units), clamped
+//!   to `[min, max]`, so a quantile is exact for small integer values and within
+//!   2^-11 ≈ 0.05% (relative) of the nearest-rank value otherwise, on top of the
+//!   quantization to the resolution. Quantiles are always multiples of the resolution.
 //! - Intervals: Student t (df = n − 1) for Count and Real metrics, Wilson score for Binary
 //!   metrics, paired t for effects, Welch for independent differences; all 95%.
 //!

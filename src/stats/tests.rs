@@ -351,3 +351,22 @@ fn timeseries_rows_average_over_trials() {
     );
     assert_eq!(TimeseriesAcc::new(2).rows().count(), 0);
 }
+
+#[test]
+fn t_quantiles_are_accurate_for_large_samples() {
+    for (df, expected) in [
+        (1.0, 12.706205),
+        (30.0, 2.042272),
+        (1000.0, 1.962339),
+        (1001.0, 1.962335),
+        (1e4, 1.960201),
+        (1e6, 1.959966),
+        (1e9, 1.959964),
+    ] {
+        assert!(
+            close(t_quantile_975(df).unwrap(), expected, 1e-6),
+            "df {df}: {:?}",
+            t_quantile_975(df)
+        );
+    }
+}
