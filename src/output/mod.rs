@@ -16,7 +16,7 @@ mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
 pub use format::{format_number, rfc3339_utc};
-pub use manifest::{Manifest, write_manifest};
+pub use manifest::{Manifest, ManifestArm, write_manifest};
 pub use tables::{TrialsWriter, write_effects, write_summary, write_tables, write_timeseries};
 
 pub const SUMMARY_CSV: &str = "summary.csv";

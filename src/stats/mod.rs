@@ -39,7 +39,7 @@ mod paired;
 mod timeseries;
 
 pub use arm::ArmStats;
-pub use interval::{Interval, t_quantile_975, welch_interval, wilson_interval};
+pub use interval::{Interval, Z_975, t_interval, t_quantile_975, welch_interval, wilson_interval};
 pub use metric::{MetricAcc, Summary};
 pub use paired::{PairedAcc, PairedSummary};
 pub use timeseries::{RUNG_COUNT, TimeseriesAcc, TimeseriesRow};
