@@ -1,1 +1,226 @@
-//! experiment (to be written).
+//! Seeding, trials on rayon, and the runner that turns an [`Experiment`] into output files.
+//!
+//! Trials are processed in chunks of [`CHUNK_TRIALS`] consecutive trial indices, a work unit
+//! that does not depend on the thread count. Within a chunk, trial `k` runs every arm, by
+//! default on the same seed `trial_seed(master, k, 0)` (common random numbers), so paired
+//! differences against the baseline are formed right there. Statistics are exact and
+//! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
+
+mod runner;
+#[cfg(test)]
+mod tests;
+
+use crate::model::{METRIC_COUNT, Trial, TrialSeed, rng::trial_seed};
+use crate::output;
+use crate::scenario::Experiment;
+use crate::stats::ArmStats;
+use anyhow::{Context, Result, ensure};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+pub use runner::CHUNK_TRIALS;
+pub(crate) use runner::Simulator;
+
+/// How arms are seeded relative to each other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// Every arm of trial k runs on the same seed (common random numbers): paired differences
+    /// then measure the measure's effect, not noise between seeds.
+    #[default]
+    Common,
+    /// Each arm of trial k has its own seed (for checking what pairing buys).
+    Independent,
+}
+
+impl Pairing {
+    /// The seed of arm `arm` (index in the experiment) in trial `trial`.
+    pub fn seed(self, master: u64, trial: u64, arm: usize) -> TrialSeed {
+        match self {
+            Pairing::Common => trial_seed(master, trial, 0),
+            Pairing::Independent => trial_seed(master, trial, arm as u64 + 1),
+        }
+    }
+}
+
+/// How to run an experiment (set by the command line).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// Output folder (default `<output_dir>/<name>/`).
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    pub force: bool,
+    /// Write trials.csv even if the experiment does not ask for it.
+    pub write_trials: bool,
+    /// Show a progress bar (only ever on a terminal).
+    pub progress: bool,
+    pub pairing: Pairing,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: None,
+            out: None,
+            force: false,
+            write_trials: false,
+            progress: true,
+            pairing: Pairing::Common,
+        }
+    }
+}
+
+/// One trial of one arm, as a trials.csv row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialRow {
+    pub trial: u64,
+    /// Index of the arm in the experiment.
+    pub arm: usize,
+    /// `seed_id` of the trial seed.
+    pub seed: u64,
+    /// Metric values in `METRICS` order.
+    pub values: [Option<f64>; METRIC_COUNT],
+}
+
+/// The statistics of a run, in memory.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// One entry per arm, in experiment order (the baseline first).
+    pub arms: Vec<ArmStats>,
+    /// Worker threads used.
+    pub threads: usize,
+    pub pairing: Pairing,
+}
+
+/// What a run wrote.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// The output folder.
+    pub out_dir: PathBuf,
+    /// File names written into it.
+    pub files: Vec<String>,
+    /// Wall time of the run (trials and writing).
+    pub wall_time: Duration,
+    pub threads: usize,
+}
+
+/// Runs every trial of every arm and returns the statistics; writes no files.
+pub fn simulate(experiment: &Experiment, options: &RunOptions) -> Result<Results> {
+    simulate_with(experiment, options, Trial::new)
+}
+
+/// [`simulate`] with a given simulator (the model, or a stand-in in tests).
+pub(crate) fn simulate_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: impl Fn() -> S + Sync,
+) -> Result<Results> {
+    let threads = thread_count(options.threads)?;
+    let progress = progress_bar(experiment.trials, options.progress);
+    let arms = runner::execute(
+        experiment,
+        options.pairing,
+        threads,
+        &progress,
+        new_sim,
+        None,
+    )?;
+    progress.finish_and_clear();
+    Ok(Results {
+        arms,
+        threads,
+        pairing: options.pairing,
+    })
+}
+
+/// Runs the experiment and writes its output folder atomically: refuses (before running
+/// anything) to overwrite an existing folder unless `force`, writes into a temporary sibling,
+/// and moves it into place only when every file is complete.
+pub fn run(experiment: &Experiment, options: &RunOptions) -> Result<RunReport> {
+    run_with(experiment, options, Trial::new)
+}
+
+/// [`run`] with a given simulator (the model, or a stand-in in tests).
+pub(crate) fn run_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: impl Fn() -> S + Sync,
+) -> Result<RunReport> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let target = output::target_dir(experiment, options.out.as_deref());
+    output::check_target_free(&target, options.force)?;
+    let threads = thread_count(options.threads)?;
+    let staging = output::Staging::create(&target)?;
+    let mut trials = match experiment.write_trials || options.write_trials {
+        true => Some(output::TrialsWriter::create(
+            &staging.path().join(output::TRIALS_CSV),
+            experiment,
+        )?),
+        false => None,
+    };
+    let progress = progress_bar(experiment.trials, options.progress);
+    let mut sink = |rows: &[TrialRow]| trials.as_mut().map_or(Ok(()), |w| w.write_rows(rows));
+    let arms = runner::execute(
+        experiment,
+        options.pairing,
+        threads,
+        &progress,
+        new_sim,
+        Some(&mut sink),
+    )?;
+    progress.finish_and_clear();
+    let mut files = Vec::new();
+    if let Some(writer) = trials {
+        writer.finish()?;
+        files.push(output::TRIALS_CSV.to_string());
+    }
+    let results = Results {
+        arms,
+        threads,
+        pairing: options.pairing,
+    };
+    files.extend(output::write_tables(staging.path(), experiment, &results)?);
+    let wall_time = clock.elapsed();
+    let manifest = output::Manifest::new(experiment, &results, started, wall_time, files)?;
+    output::write_manifest(&staging.path().join(output::MANIFEST_JSON), &manifest)?;
+    let files = manifest.files;
+    staging.commit(options.force)?;
+    Ok(RunReport {
+        out_dir: target,
+        files,
+        wall_time,
+        threads,
+    })
+}
+
+/// The number of worker threads: as asked, else all cores.
+fn thread_count(requested: Option<usize>) -> Result<usize> {
+    let threads = match requested {
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .context("cannot count the CPU cores; pass --threads")?
+            .get(),
+    };
+    ensure!(threads > 0, "the number of threads must be at least 1");
+    Ok(threads)
+}
+
+/// A progress bar over trials on stderr, hidden unless wanted and stderr is a terminal.
+fn progress_bar(trials: u64, wanted: bool) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(trials);
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} trials, ETA {eta}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}

@@ -1,1 +1,26 @@
-//! output (to be written).
+//! Writers of a run's output folder: summary.csv, timeseries.csv, effects.csv, trials.csv and
+//! manifest.json, and the atomic folder handling around them.
+//!
+//! A run writes into a temporary sibling folder and renames it into place only when every
+//! file is complete, so there is never a half-written output folder, and an existing folder
+//! is replaced only when asked to (`--force`). CSV files have a header row, `.` decimals, no
+//! thousands separators, UTF-8, and numbers printed deterministically ([`format_number`]) so
+//! that identical statistics give identical bytes.
+
+mod folder;
+mod format;
+mod manifest;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+pub use folder::{Staging, check_target_free, default_dir, target_dir};
+pub use format::{format_number, rfc3339_utc};
+pub use manifest::{Manifest, ManifestArm, write_manifest};
+pub use tables::{TrialsWriter, write_effects, write_summary, write_tables, write_timeseries};
+
+pub const SUMMARY_CSV: &str = "summary.csv";
+pub const TIMESERIES_CSV: &str = "timeseries.csv";
+pub const EFFECTS_CSV: &str = "effects.csv";
+pub const TRIALS_CSV: &str = "trials.csv";
+pub const MANIFEST_JSON: &str = "manifest.json";

@@ -1,0 +1,285 @@
+//! Runner tests: determinism across thread counts (with the model and with a stand-in whose
+//! outcomes vary), row order, pairing, and the output folder's life cycle.
+
+use super::*;
+use crate::model::{DayRecord, Outcomes, Params};
+use crate::scenario::Arm;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::fs;
+use std::path::Path;
+
+/// A stand-in model whose outcomes depend on the seed and on one parameter, so that the
+/// determinism and pairing tests mean something while the real model is still a stub.
+struct FakeModel;
+
+impl Simulator for FakeModel {
+    fn simulate(
+        &mut self,
+        params: &Params,
+        horizon_days: u32,
+        seed: TrialSeed,
+        days: &mut [DayRecord],
+    ) -> Outcomes {
+        let mut rng = ChaCha8Rng::from_seed(seed);
+        let capacity = params.afghanistan.crackdown_capacity;
+        let war = rng.random_bool(0.4 * (1.0 - capacity));
+        let mut attacks = 0u32;
+        for day in days.iter_mut().take(horizon_days as usize) {
+            attacks += u32::from(rng.random_bool(0.3 * (1.0 - capacity / 2.0)));
+            *day = DayRecord {
+                rung: rng.random_range(0..6u8),
+                cumulative_attacks: attacks,
+                cumulative_fatalities: attacks * 3,
+            };
+        }
+        Outcomes {
+            open_war: f64::from(u8::from(war)),
+            days_to_open_war: war.then(|| f64::from(rng.random_range(1..=horizon_days))),
+            attacks: f64::from(attacks),
+            final_trust_pk_in_af: rng.random::<f64>() * capacity,
+            trade_lost_usd: (rng.random::<f64>() * 22.0).exp().round(),
+            mean_days_between_crises: rng.random_bool(0.5).then(|| rng.random::<f64>() * 40.0),
+            ..Default::default()
+        }
+    }
+}
+
+fn arm(id: &str, capacity: f64) -> Arm {
+    let mut params = Params::default();
+    params.afghanistan.crackdown_capacity = capacity;
+    Arm {
+        id: id.into(),
+        label: format!("Arm \"{id}\", capacity {capacity}"),
+        params,
+        overrides: vec![],
+    }
+}
+
+fn experiment(output_dir: &Path, trials: u64) -> Experiment {
+    Experiment {
+        source: PathBuf::from("experiments/test.toml"),
+        name: "determinism".into(),
+        description: "test experiment".into(),
+        trials,
+        horizon_days: 30,
+        seed: 42,
+        output_dir: output_dir.to_path_buf(),
+        write_trials: true,
+        arms: vec![
+            arm("baseline", 0.5),
+            arm("crackdown", 0.8),
+            arm("same", 0.5),
+        ],
+        resolved: toml::Table::new(),
+    }
+}
+
+fn options(threads: usize, out: &Path) -> RunOptions {
+    RunOptions {
+        threads: Some(threads),
+        out: Some(out.to_path_buf()),
+        progress: false,
+        ..RunOptions::default()
+    }
+}
+
+const COMPARED: [&str; 4] = [
+    output::SUMMARY_CSV,
+    output::TIMESERIES_CSV,
+    output::EFFECTS_CSV,
+    output::TRIALS_CSV,
+];
+
+/// Runs with 1, 2 and 3 threads and checks the CSV files are byte-identical.
+fn assert_files_identical_across_threads(
+    run: impl Fn(&Experiment, &RunOptions) -> Result<RunReport>,
+) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 2 * CHUNK_TRIALS * 3 + 17);
+    let outs: Vec<PathBuf> = (1..=3).map(|t| tmp.path().join(format!("t{t}"))).collect();
+    for (threads, out) in (1..=3).zip(&outs) {
+        let report = run(&exp, &options(threads, out)).expect("run");
+        assert_eq!(report.out_dir, *out);
+        assert_eq!(report.threads, threads);
+    }
+    for file in COMPARED {
+        let first = fs::read(outs[0].join(file)).expect("read");
+        assert!(!first.is_empty(), "{file} is empty");
+        for out in &outs[1..] {
+            assert!(
+                first == fs::read(out.join(file)).expect("read"),
+                "{file} differs between thread counts"
+            );
+        }
+    }
+}
+
+/// Meaningful once the real model lands: `run` is the public entry point with `Trial`.
+#[test]
+fn files_are_byte_identical_across_thread_counts_with_the_model() {
+    assert_files_identical_across_threads(run);
+}
+
+#[test]
+fn files_are_byte_identical_across_thread_counts_with_varying_outcomes() {
+    assert_files_identical_across_threads(|exp, opts| run_with(exp, opts, || FakeModel));
+}
+
+#[test]
+fn statistics_do_not_depend_on_thread_count() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 1000);
+    let stats = |threads| {
+        let results =
+            simulate_with(&exp, &options(threads, tmp.path()), || FakeModel).expect("simulate");
+        serde_json::to_string(&results.arms).expect("json")
+    };
+    assert_eq!(stats(1), stats(4));
+}
+
+#[test]
+fn trial_rows_come_in_trial_then_arm_order() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 100 * CHUNK_TRIALS + 5);
+    let mut seen = Vec::new();
+    let mut sink = |rows: &[TrialRow]| {
+        seen.extend(rows.iter().map(|r| (r.trial, r.arm)));
+        Ok(())
+    };
+    let arms = runner::execute(
+        &exp,
+        Pairing::Common,
+        3,
+        &ProgressBar::hidden(),
+        || FakeModel,
+        Some(&mut sink),
+    )
+    .expect("run");
+    let expected: Vec<(u64, usize)> = (0..exp.trials)
+        .flat_map(|t| (0..3).map(move |a| (t, a)))
+        .collect();
+    assert_eq!(seen, expected);
+    assert!(arms.iter().all(|a| a.trials() == exp.trials));
+}
+
+#[test]
+fn common_pairing_gives_identical_arms_zero_differences() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 300);
+    let results = simulate_with(&exp, &options(2, tmp.path()), || FakeModel).expect("simulate");
+    let same = results.arms[2].effects();
+    assert!(
+        same.iter()
+            .filter(|e| e.n > 0)
+            .all(|e| e.diff == Some(0.0) && e.diff_ci95_low == Some(0.0))
+    );
+    let attacks = crate::model::outcomes::metric_index("attacks").expect("metric");
+    let effect = results.arms[1].effects()[attacks];
+    assert!(effect.diff.expect("diff") < 0.0, "{effect:?}");
+
+    let independent = RunOptions {
+        pairing: Pairing::Independent,
+        ..options(2, tmp.path())
+    };
+    let results = simulate_with(&exp, &independent, || FakeModel).expect("simulate");
+    assert_ne!(results.arms[2].effects()[attacks].diff, Some(0.0));
+}
+
+#[test]
+fn trial_seeds_follow_the_pairing() {
+    assert_eq!(Pairing::Common.seed(7, 3, 0), Pairing::Common.seed(7, 3, 2));
+    assert_ne!(
+        Pairing::Independent.seed(7, 3, 0),
+        Pairing::Independent.seed(7, 3, 1)
+    );
+    assert_ne!(Pairing::Common.seed(7, 3, 0), Pairing::Common.seed(7, 4, 0));
+}
+
+/// Names in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn run_writes_every_file_into_the_default_folder() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(&tmp.path().join("results"), 10);
+    let opts = RunOptions {
+        out: None,
+        ..options(2, tmp.path())
+    };
+    let report = run_with(&exp, &opts, || FakeModel).expect("run");
+    assert_eq!(
+        report.out_dir,
+        tmp.path().join("results").join("determinism")
+    );
+    assert_eq!(names(&tmp.path().join("results")), ["determinism"]);
+    assert_eq!(
+        names(&report.out_dir),
+        [
+            "effects.csv",
+            "manifest.json",
+            "summary.csv",
+            "timeseries.csv",
+            "trials.csv"
+        ]
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(report.out_dir.join("manifest.json")).expect("read"),
+    )
+    .expect("json");
+    assert_eq!(manifest["trials_per_arm"], 10);
+    assert_eq!(manifest["pairing"], "common");
+    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(5));
+    let summary = fs::read_to_string(report.out_dir.join("summary.csv")).expect("read");
+    assert_eq!(summary.lines().count(), 1 + 3 * crate::model::METRIC_COUNT);
+    let effects = fs::read_to_string(report.out_dir.join("effects.csv")).expect("read");
+    assert_eq!(effects.lines().count(), 1 + 2 * crate::model::METRIC_COUNT);
+    let timeseries = fs::read_to_string(report.out_dir.join("timeseries.csv")).expect("read");
+    assert_eq!(timeseries.lines().count(), 1 + 3 * 30);
+    let trials = fs::read_to_string(report.out_dir.join("trials.csv")).expect("read");
+    assert_eq!(trials.lines().count(), 1 + 3 * 10);
+}
+
+#[test]
+fn existing_folder_is_refused_before_running_and_replaced_with_force() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 5);
+    let out = tmp.path().join("run");
+    fs::create_dir(&out).expect("mkdir");
+    fs::write(out.join("old.txt"), "old").expect("write");
+    let err = run_with(&exp, &options(1, &out), || FakeModel).expect_err("must refuse");
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("--force") && message.contains(&out.display().to_string()),
+        "{message}"
+    );
+    assert_eq!(
+        names(tmp.path()),
+        ["run"],
+        "a refused run leaves nothing behind"
+    );
+
+    let forced = RunOptions {
+        force: true,
+        ..options(1, &out)
+    };
+    run_with(&exp, &forced, || FakeModel).expect("forced run");
+    assert_eq!(names(tmp.path()), ["run"]);
+    assert!(!out.join("old.txt").exists() && out.join("summary.csv").exists());
+}
+
+#[test]
+fn failed_run_leaves_no_partial_folder() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut exp = experiment(tmp.path(), 5);
+    exp.arms.clear();
+    assert!(run_with(&exp, &options(1, &tmp.path().join("run")), || FakeModel).is_err());
+    assert!(names(tmp.path()).is_empty());
+}

@@ -1,0 +1,91 @@
+//! manifest.json: what was run, how, when, and which files it wrote.
+
+use super::MANIFEST_JSON;
+use super::format::rfc3339_utc;
+use crate::experiment::{Pairing, Results};
+use crate::scenario::Experiment;
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// One arm as listed in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestArm {
+    pub id: String,
+    pub label: String,
+}
+
+/// The record of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub name: String,
+    pub description: String,
+    /// The experiment file.
+    pub source: String,
+    pub seed: u64,
+    pub pairing: Pairing,
+    pub trials_per_arm: u64,
+    pub horizon_days: u32,
+    pub arms: Vec<ManifestArm>,
+    pub crate_version: &'static str,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    /// Start of the run, RFC 3339 UTC.
+    pub started_utc: String,
+    /// Files in the output folder, this manifest included.
+    pub files: Vec<String>,
+    /// The fully resolved experiment (every arm's parameters).
+    pub config: serde_json::Value,
+}
+
+impl Manifest {
+    /// The manifest of a run of `experiment` that started at `started` and wrote `files`.
+    pub fn new(
+        experiment: &Experiment,
+        results: &Results,
+        started: SystemTime,
+        wall_time: Duration,
+        mut files: Vec<String>,
+    ) -> Result<Self> {
+        files.push(MANIFEST_JSON.to_string());
+        Ok(Manifest {
+            name: experiment.name.clone(),
+            description: experiment.description.clone(),
+            source: experiment.source.display().to_string(),
+            seed: experiment.seed,
+            pairing: results.pairing,
+            trials_per_arm: experiment.trials,
+            horizon_days: experiment.horizon_days,
+            arms: experiment
+                .arms
+                .iter()
+                .map(|a| ManifestArm {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                })
+                .collect(),
+            crate_version: env!("CARGO_PKG_VERSION"),
+            threads: results.threads,
+            wall_time_seconds: wall_time.as_secs_f64(),
+            started_utc: rfc3339_utc(started),
+            files,
+            config: serde_json::to_value(&experiment.resolved)
+                .context("cannot convert the resolved experiment to JSON")?,
+        })
+    }
+}
+
+/// Writes `manifest` as pretty JSON to `path`.
+pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut writer = BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut writer, manifest)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    writer
+        .write_all(b"\n")
+        .and_then(|()| writer.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
+}

@@ -1,0 +1,256 @@
+//! The CSV files: summary, timeseries, effects and trials.
+
+use super::{EFFECTS_CSV, SUMMARY_CSV, TIMESERIES_CSV, format_number};
+use crate::experiment::{Results, TrialRow};
+use crate::model::METRICS;
+use crate::scenario::Experiment;
+use anyhow::{Context, Result};
+use serde::{Serialize, Serializer};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+/// A number cell: printed by [`format_number`], empty when undefined.
+#[derive(Debug, Clone, Copy)]
+struct Num(Option<f64>);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.filter(|x| x.is_finite()) {
+            Some(x) => serializer.serialize_str(&format_number(x)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// One arm and metric of summary.csv.
+#[derive(Serialize)]
+struct SummaryRow<'a> {
+    scenario: &'a str,
+    label: &'a str,
+    metric: &'static str,
+    unit: &'static str,
+    n: u64,
+    mean: Num,
+    sd: Num,
+    ci95_low: Num,
+    ci95_high: Num,
+    p05: Num,
+    p25: Num,
+    p50: Num,
+    p75: Num,
+    p95: Num,
+    min: Num,
+    max: Num,
+}
+
+/// One arm and day of timeseries.csv.
+#[derive(Serialize)]
+struct TimeseriesRow<'a> {
+    scenario: &'a str,
+    day: u32,
+    mean_rung: Num,
+    share_rung_0: Num,
+    share_rung_1: Num,
+    share_rung_2: Num,
+    share_rung_3: Num,
+    share_rung_4: Num,
+    share_rung_5: Num,
+    mean_cumulative_attacks: Num,
+    mean_cumulative_fatalities: Num,
+}
+
+/// One scenario arm and metric of effects.csv.
+#[derive(Serialize)]
+struct EffectRow<'a> {
+    scenario: &'a str,
+    baseline: &'a str,
+    metric: &'static str,
+    n: u64,
+    baseline_mean: Num,
+    scenario_mean: Num,
+    diff: Num,
+    diff_ci95_low: Num,
+    diff_ci95_high: Num,
+    rel_change: Num,
+}
+
+/// A CSV writer on a new file at `path`.
+fn create_csv(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(csv::Writer::from_writer(BufWriter::new(file)))
+}
+
+/// Writes `rows` (with a header from the row type) to a new CSV file at `path`.
+fn write_csv<R: Serialize>(path: &Path, rows: impl IntoIterator<Item = R>) -> Result<()> {
+    let mut writer = create_csv(path)?;
+    for row in rows {
+        writer
+            .serialize(row)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    writer
+        .flush()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// summary.csv: one row per arm and metric.
+pub fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .flat_map(|(arm, stats)| {
+            stats
+                .summaries()
+                .into_iter()
+                .zip(METRICS)
+                .map(move |(s, spec)| SummaryRow {
+                    scenario: &arm.id,
+                    label: &arm.label,
+                    metric: spec.name,
+                    unit: spec.unit,
+                    n: s.n,
+                    mean: Num(s.mean),
+                    sd: Num(s.sd),
+                    ci95_low: Num(s.ci95_low),
+                    ci95_high: Num(s.ci95_high),
+                    p05: Num(s.p05),
+                    p25: Num(s.p25),
+                    p50: Num(s.p50),
+                    p75: Num(s.p75),
+                    p95: Num(s.p95),
+                    min: Num(s.min),
+                    max: Num(s.max),
+                })
+        });
+    write_csv(path, rows)
+}
+
+/// timeseries.csv: one row per arm and day.
+pub fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .flat_map(|(arm, stats)| {
+            stats.timeseries().rows().map(move |r| {
+                let [s0, s1, s2, s3, s4, s5] = r.share_rung.map(|s| Num(Some(s)));
+                TimeseriesRow {
+                    scenario: &arm.id,
+                    day: r.day,
+                    mean_rung: Num(Some(r.mean_rung)),
+                    share_rung_0: s0,
+                    share_rung_1: s1,
+                    share_rung_2: s2,
+                    share_rung_3: s3,
+                    share_rung_4: s4,
+                    share_rung_5: s5,
+                    mean_cumulative_attacks: Num(Some(r.mean_cumulative_attacks)),
+                    mean_cumulative_fatalities: Num(Some(r.mean_cumulative_fatalities)),
+                }
+            })
+        });
+    write_csv(path, rows)
+}
+
+/// effects.csv: one row per scenario arm (not the baseline) and metric.
+pub fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let baseline = experiment.arms.first().map_or("", |a| a.id.as_str());
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .skip(1)
+        .flat_map(|(arm, stats)| {
+            stats
+                .effects()
+                .into_iter()
+                .zip(METRICS)
+                .map(move |(e, spec)| EffectRow {
+                    scenario: &arm.id,
+                    baseline,
+                    metric: spec.name,
+                    n: e.n,
+                    baseline_mean: Num(e.baseline_mean),
+                    scenario_mean: Num(e.scenario_mean),
+                    diff: Num(e.diff),
+                    diff_ci95_low: Num(e.diff_ci95_low),
+                    diff_ci95_high: Num(e.diff_ci95_high),
+                    rel_change: Num(e.rel_change),
+                })
+        });
+    write_csv(path, rows)
+}
+
+/// Writes summary.csv, timeseries.csv and effects.csv into `dir`; returns their names.
+pub fn write_tables(dir: &Path, experiment: &Experiment, results: &Results) -> Result<Vec<String>> {
+    write_summary(&dir.join(SUMMARY_CSV), experiment, results)?;
+    write_timeseries(&dir.join(TIMESERIES_CSV), experiment, results)?;
+    write_effects(&dir.join(EFFECTS_CSV), experiment, results)?;
+    Ok([SUMMARY_CSV, TIMESERIES_CSV, EFFECTS_CSV]
+        .map(String::from)
+        .to_vec())
+}
+
+/// trials.csv, written as rows arrive: `scenario,trial,seed` then one column per metric
+/// (empty where undefined). The metric columns come from the registry, so the header and
+/// records are written as plain records.
+pub struct TrialsWriter {
+    writer: csv::Writer<BufWriter<File>>,
+    arm_ids: Vec<String>,
+    path: std::path::PathBuf,
+    record: Vec<String>,
+}
+
+impl TrialsWriter {
+    /// Creates the file at `path` and writes the header.
+    pub fn create(path: &Path, experiment: &Experiment) -> Result<Self> {
+        let mut writer = create_csv(path)?;
+        let header = ["scenario", "trial", "seed"]
+            .into_iter()
+            .chain(METRICS.iter().map(|m| m.name));
+        writer
+            .write_record(header)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let arm_ids = experiment.arms.iter().map(|a| a.id.clone()).collect();
+        Ok(TrialsWriter {
+            writer,
+            arm_ids,
+            path: path.to_path_buf(),
+            record: Vec::new(),
+        })
+    }
+
+    /// Appends rows in the order given.
+    pub fn write_rows(&mut self, rows: &[TrialRow]) -> Result<()> {
+        for row in rows {
+            self.fill_record(row);
+            self.writer
+                .write_record(&self.record)
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Formats one row into the reusable record buffer.
+    fn fill_record(&mut self, row: &TrialRow) {
+        self.record.clear();
+        self.record
+            .push(self.arm_ids.get(row.arm).cloned().unwrap_or_default());
+        self.record.push(row.trial.to_string());
+        self.record.push(row.seed.to_string());
+        self.record.extend(
+            row.values
+                .iter()
+                .map(|v| v.map(format_number).unwrap_or_default()),
+        );
+    }
+
+    /// Flushes the file.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer
+            .flush()
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
