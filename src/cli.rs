@@ -4,6 +4,7 @@
 //! `caused by: ...`) and returns the exit code: 0 on success, 2 for bad input (configuration
 //! errors, bad usage), 1 for any other failure.
 
+use crate::experiment::{self, Pairing, RunOptions};
 use crate::model::Params;
 use crate::model::outcomes::METRICS;
 use crate::model::param_spec::Domain;
@@ -164,20 +165,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `run` asks of the runner. The integrator maps it onto
-/// `crate::experiment::RunOptions` (adding `pairing`).
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    pub threads: Option<usize>,
-    pub out: Option<PathBuf>,
-    pub force: bool,
-    pub write_trials: bool,
-    pub progress: bool,
-}
-
 fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let experiment = args.config.load()?;
-    let request = RunRequest {
+    let options = RunOptions {
         threads: args
             .threads
             .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
@@ -185,9 +175,10 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
         force: args.force,
         write_trials: args.trials_csv || experiment.write_trials,
         progress: !args.no_progress && io::stderr().is_terminal(),
+        pairing: Pairing::Common,
     };
     let started = Instant::now();
-    let wrote = execute(&experiment, &request).with_context(|| {
+    let wrote = execute(&experiment, &options).with_context(|| {
         format!(
             "running experiment {} from {}",
             experiment.name,
@@ -209,14 +200,9 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
 
 /// Runs the experiment and returns the folder it wrote.
 ///
-/// The runner (`crate::experiment::run(&Experiment, &RunOptions) -> anyhow::Result<RunReport>`)
-/// is being written in parallel; until it is wired here, this reports that it is missing.
-fn execute(experiment: &Experiment, request: &RunRequest) -> anyhow::Result<PathBuf> {
-    let _ = request;
-    anyhow::bail!(
-        "runner not available: this build cannot run experiments yet ({} was validated; use `deescalate validate` to check files)",
-        experiment.source.display()
-    )
+/// Runs the trials and writes the output folder; returns where it wrote.
+fn execute(experiment: &Experiment, options: &RunOptions) -> anyhow::Result<PathBuf> {
+    Ok(experiment::run(experiment, options)?.out_dir)
 }
 
 fn wall_time(d: Duration) -> String {
