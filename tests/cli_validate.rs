@@ -28,7 +28,7 @@ seed = 7
 
 [baseline]
 label = "Status quo"
-pakistan.strike_threshold = 0.5
+pakistan.strike_threshold = 0.37
 
 [scenarios.cbm]
 label = "CBM"
@@ -49,7 +49,7 @@ fn validate_prints_the_plan_and_exits_0() {
         "seed          7",
         "baseline",
         "Status quo",
-        "pakistan.strike_threshold = 0.5",
+        "pakistan.strike_threshold = 0.37",
         "measures.confidence_building.enabled = true",
         "2 arms × 50 trials = 100 trials in all, 10000 trial-days",
     ] {
@@ -131,10 +131,12 @@ fn params_and_metrics_list_as_table_and_csv() {
     assert_eq!(out.status.code(), Some(0));
     let csv = text(&out.stdout);
     assert!(csv.starts_with("key,default,"), "{csv}");
-    assert!(
-        csv.lines()
-            .any(|l| l.starts_with("pakistan.strike_threshold,0.45,"))
-    );
+    let spec = deescalate::model::Params::specs()
+        .into_iter()
+        .find(|s| s.key == "pakistan.strike_threshold")
+        .unwrap();
+    let row = format!("pakistan.strike_threshold,{},", spec.default);
+    assert!(csv.lines().any(|l| l.starts_with(&row)), "no row {row}");
     let table = text(&deescalate(&["params"]).stdout);
     assert!(table.starts_with("KEY "));
     let metrics = text(&deescalate(&["metrics", "--csv"]).stdout);
