@@ -33,7 +33,7 @@ pub struct Afghanistan {
     pub trust_in_pk: f64,
     /// International legitimacy (0-1); isolation is 1 - legitimacy.
     pub legitimacy: f64,
-    /// Willingness to act against the TTP today, before capacity (may be negative).
+    /// Own willingness to act against the TTP today, before capacity and commitments (may be negative).
     pub willingness: f64,
     /// Crackdown effort today (0-1): willingness times capacity.
     pub effort: f64,

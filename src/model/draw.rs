@@ -1,56 +1,108 @@
-//! Small drawing helpers shared by the mechanisms. Each draws exactly one number from the
-//! stream it is given whatever the probability, so a measure that changes a probability does
-//! not shift later draws of the same stream.
+//! Small drawing helpers shared by the mechanisms. Each consumes a fixed count of numbers from
+//! the stream it is given whatever its probability or mean (one, or two for a severity), so a
+//! measure that changes a probability or a mean does not shift later draws of the same stream.
+//! That is why they invert distributions here rather than use rejection samplers.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, LogNormal, Poisson};
 
-/// True with probability `p` (clamped to [0, 1]); always one draw.
+/// True with probability `p` (p <= 0 never, p >= 1 always); always one draw.
 #[inline]
 pub fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
     let u: f64 = rng.random();
     u < p
 }
 
-/// Means below this are drawn by inversion (one uniform); larger ones by rand_distr.
-const INVERSION_LIMIT: f64 = 12.0;
+/// Means below this are drawn by inversion of the CDF; larger ones by a normal approximation.
+const INVERSION_LIMIT: f64 = 30.0;
 
-/// A Poisson count with mean `mean` (0 for a non-positive mean, still one draw). Small means,
-/// the common case here, are drawn by inversion of the CDF from a single uniform.
+/// A Poisson count with mean `mean` from one uniform: exact inversion of the CDF for means
+/// below 30 (all of this model's Poisson means in practice), else the nearest whole number of
+/// a normal approximation with continuity correction (also from one uniform).
 #[inline]
 pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
-    if mean > 0.0 && mean < INVERSION_LIMIT {
-        let u: f64 = rng.random();
+    let u: f64 = rng.random();
+    if !(mean > 0.0 && mean.is_finite()) {
+        return 0;
+    }
+    if mean < INVERSION_LIMIT {
         let mut p = (-mean).exp();
         let mut cdf = p;
         let mut k = 0u32;
-        while u > cdf && k < 200 {
+        while u > cdf && k < 1000 {
             k += 1;
             p *= mean / f64::from(k);
             cdf += p;
         }
         k
-    } else if mean > 0.0 && mean.is_finite() {
-        match Poisson::new(mean) {
-            Ok(d) => d.sample(rng).min(u32::MAX as f64) as u32,
-            Err(_) => 0,
-        }
     } else {
-        let _: u64 = rng.random();
-        0
+        let z = standard_normal_quantile(u);
+        (mean + z * mean.sqrt()).round().max(0.0) as u32
     }
 }
 
-/// A multiplicative severity with mean 1 and log-spread `sigma`.
+/// An exponential waiting time with the given mean, by inversion (one draw).
+#[inline]
+pub fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
+    let u: f64 = rng.random();
+    -mean * (1.0 - u).ln()
+}
+
+/// A multiplicative severity with mean 1 and log-spread `sigma` (log-normal, two draws by the
+/// Box-Muller transform).
 #[inline]
 pub fn severity(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
-    match LogNormal::new(-sigma * sigma / 2.0, sigma) {
-        Ok(d) if sigma > 0.0 => d.sample(rng),
-        _ => {
-            let _: u64 = rng.random();
-            1.0
-        }
+    let u1: f64 = rng.random();
+    let u2: f64 = rng.random();
+    let z = (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+    (sigma * z - sigma * sigma / 2.0).exp()
+}
+
+/// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
+fn standard_normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     }
 }
 

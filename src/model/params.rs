@@ -151,7 +151,7 @@ param_section! {
         economic_fragility: f64 = 0.7, Domain::real(0.0, 1.0).plausible(0.5, 0.9), "index", "001 \"economically fragile\"";
         /// How much Kabul's vulnerability raises its readiness to retaliate.
         vulnerability_effect: f64 = 0.5, Domain::real(0.0, 2.0).plausible(0.2, 1.0), "share", "001 \"weak states make insecure decisions\"";
-        /// Daily chance that Kabul denies an accusation when facts are not shared.
+        /// Chance that Kabul denies an accusation when the facts were not established jointly.
         denial_propensity: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.7, 1.0), "probability", "000 \"Kabul, however, rejects these allegations\"";
     }
 }
@@ -188,6 +188,8 @@ param_section! {
         other_group_attacks_per_day: f64 = 1.45, Domain::real(0.0, 20.0).plausible(1.0, 2.0), "attacks/day", "CAL PICSS 1,063 attacks in 2025, about half TTP (GTI)";
         /// Militants of other groups killed per day in operations.
         other_group_ct_deaths_per_day: f64 = 1.2, Domain::real(0.0, 50.0).plausible(0.6, 2.0), "deaths/day", "calibrated: CAL 2,115 militants killed in 2025 (PICSS)";
+        /// Chance that a TTP attack is attributed by Pakistan to sanctuaries in Afghanistan.
+        ttp_attribution: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.7, 1.0), "probability", "001 \"many attributed by officials to TTP networks operating from Afghanistan\"";
         /// Chance that an attack by another group is blamed on Afghan soil.
         other_group_attribution: f64 = 0.15, Domain::real(0.0, 1.0).plausible(0.05, 0.3), "probability", "assumption";
         /// Share of TTP attacks aimed at checkpoints.
@@ -479,7 +481,7 @@ measure_section! {
     /// No-unilateral-strike assurance: Pakistani strike decisions; Afghan reciprocity.
     pub struct NoStrikeAssurance {
         source: "001 \"Afghanistan needs assurance that Pakistan will not resort to unilateral strikes\"";
-        /// Share of strike decisions forgone at full intensity (the trigger is referred to Kabul instead).
+        /// Share of strike decisions forgone at full intensity.
         restraint: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 0.95), "share", "001";
         /// Pressure above which the assurance is broken anyway.
         breaking_pressure: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.8, 1.0), "index", "assumption";
@@ -529,7 +531,7 @@ measure_section! {
     /// Keeping crossings and trade open during crises.
     pub struct OpenCrossings {
         source: "000 \"border trade\"";
-        /// Share of closure decisions forgone at full intensity.
+        /// Share of closure decisions forgone at full intensity (reopening is also faster, by 1 + intensity).
         closure_restraint: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 0.95), "share", "assumption";
         /// Share by which open trade raises Pakistan's strike threshold (interdependence), at full trade.
         interdependence: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.0, 0.2), "share", "assumption";

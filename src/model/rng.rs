@@ -9,21 +9,31 @@ use rand_chacha::ChaCha8Rng;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u64)]
 pub enum Stream {
+    /// Initial placement and strength of cells.
     Setup = 0,
+    /// Cell splits (militancy).
     Recruitment,
+    /// Kabul's crackdown and factional splits.
     Crackdown,
+    /// Attack planning, infiltration, interdiction, targets and deaths.
     Attacks,
-    Attribution,
-    Response,
-    Retaliation,
-    Clashes,
-    Mediation,
-    Trade,
-    Refugees,
+    /// Pakistan's counter-terrorism operations.
     Operations,
+    /// Attribution, shared facts and denial.
+    Attribution,
+    /// Incident handling by the standing channel (reaction speed).
+    Outrage,
+    /// Pakistan's coercion, strike and open-war decisions and strike outcomes.
+    Response,
+    /// Kabul's armed response on border posts.
+    Retaliation,
+    /// Local clashes and open-war fighting.
+    Clashes,
+    /// Ceasefires, agreements and monitoring.
+    Mediation,
 }
 
-pub const STREAM_COUNT: usize = 12;
+pub const STREAM_COUNT: usize = 11;
 
 /// A trial's 256-bit seed.
 pub type TrialSeed = [u8; 32];

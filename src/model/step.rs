@@ -1,8 +1,8 @@
 //! The daily schedule: one simulated day, its phases in order. Each phase is a rule named in
 //! MODEL.md; the order follows the causal chain of the texts: militants grow and plan, Kabul
-//! acts or not, attacks happen, Pakistan attributes and accuses, outrage reaches the state, the
-//! state responds, Kabul answers, the border flares, mediators step in, and the costs and
-//! memories settle before the ladder reads the day.
+//! acts or not, attacks happen, Pakistan attributes and accuses, the border flares and Kabul
+//! answers earlier strikes on the posts, outrage reaches the state, the state responds,
+//! mediators step in, and the costs and memories settle before the ladder reads the day.
 
 use super::mechanisms::{
     attacks::{conduct_operations, launch_attacks},
@@ -53,6 +53,7 @@ pub fn step(world: &mut World, params: &Params) -> DayRecord {
 fn begin_day(world: &mut World, params: &Params) {
     world.today.attacks.clear();
     world.today.outrage = 0.0;
+    world.today.clash_outrage = 0.0;
     world.today.trigger = false;
     world.today.strike = false;
     world.today.clash = false;

@@ -8,7 +8,6 @@ use super::agents::{
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
 
 /// The kind of target an attack hits (001 "checkpoints, residential areas, and security convoys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,8 +32,10 @@ pub struct AttackEvent {
 pub struct Today {
     /// Attacks carried out today (capacity reserved at construction).
     pub attacks: Vec<AttackEvent>,
-    /// Outrage generated today before it reaches the public.
+    /// Outrage from today's attacks before it reaches the public.
     pub outrage: f64,
+    /// Outrage from today's clashes (already handled or not by the standing channel).
+    pub clash_outrage: f64,
     pub trigger: bool,
     /// Whether a cell crossed the split or dissolve strength at recruitment (saves a pass).
     pub cells_to_reshape: bool,
@@ -329,6 +330,5 @@ pub fn planning_interval(params: &Params, strength: f64) -> f64 {
 
 /// Draws a cell's next planning time (exponential around its mean interval).
 pub fn draw_planning(rng: &mut rand_chacha::ChaCha8Rng, params: &Params, strength: f64) -> f64 {
-    let mean = planning_interval(params, strength);
-    Exp::new(1.0 / mean).map(|d| d.sample(rng)).unwrap_or(mean)
+    super::draw::exponential(rng, planning_interval(params, strength))
 }

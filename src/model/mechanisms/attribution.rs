@@ -22,7 +22,7 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
         let attack = world.today.attacks[k];
         let rng = world.streams.get(Stream::Attribution);
         let attribution = if attack.by_ttp {
-            1.0
+            params.militants.ttp_attribution
         } else {
             params.militants.other_group_attribution
         };

@@ -105,7 +105,7 @@ pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: St
         world.sectors[sector].closed = true;
     }
     let anger = l.clash_outrage * if handled { 0.5 } else { 1.0 };
-    world.today.outrage += anger;
+    world.today.clash_outrage += anger;
     add_resentment(
         world,
         params,

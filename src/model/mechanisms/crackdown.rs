@@ -10,35 +10,37 @@ use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::World;
 
-/// Kabul's willingness to act against the TTP today (before capacity):
-/// `base + legitimacy_incentive*(1-L)*(1+pressure_on_kabul) + trust_incentive*T
-///  + committed (under an agreement) + assurance reciprocity - fracture_fear*F - resentment_drag*R`.
+/// Kabul's own willingness to act against the TTP today (before capacity and before any
+/// commitment): `base + legitimacy_incentive*(1-L)*(1+pressure_on_kabul) + trust_incentive*T
+///  + assurance reciprocity - fracture_fear*F - resentment_drag*R`.
 pub fn crackdown_willingness(world: &World, params: &Params) -> f64 {
     let a = &params.afghanistan;
     let lv = &world.levers;
-    let mut w = a.crackdown_base
+    a.crackdown_base
         + a.legitimacy_incentive
             * (1.0 - world.af.legitimacy)
             * (1.0 + params.outside.pressure_on_kabul)
         + a.trust_incentive * world.af.trust_in_pk
         + lv.no_strike_assurance * params.measures.no_strike_assurance.crackdown_reciprocity
         - a.fracture_fear * world.af.fracture_stress
-        - a.resentment_drag * world.af.total_resentment();
-    if world.accord.agreement {
-        w += params.mediation.committed_crackdown;
-    }
-    w
+        - a.resentment_drag * world.af.total_resentment()
 }
 
-/// Decides today's effort and applies it to the cells.
+/// Decides today's effort, `clamp(own willingness + commitment) * capacity` (zero while a
+/// split suspends the crackdown), and applies it to the cells.
 pub fn crack_down(world: &mut World, params: &Params) {
     let a = &params.afghanistan;
     world.af.willingness = crackdown_willingness(world, params);
+    let committed = if world.accord.agreement {
+        params.mediation.committed_crackdown
+    } else {
+        0.0
+    };
     let paused = world.day < world.af.paused_until;
     world.af.effort = if paused {
         0.0
     } else {
-        world.af.willingness.clamp(0.0, 1.0) * a.crackdown_capacity
+        (world.af.willingness + committed).clamp(0.0, 1.0) * a.crackdown_capacity
     };
     hit_cells(world, params);
     build_fracture_stress(world, params);

@@ -99,13 +99,16 @@ fn detection(world: &World, params: &Params) -> f64 {
     params.mediation.monitoring_detection.max(verified)
 }
 
-/// Kabul honours its commitment when its willingness reaches the committed effort; if it does
-/// not and this is detected, the agreement breaks; if it does and this is seen, trust grows.
+/// Kabul honours its commitment while its own net incentive to act (willingness without the
+/// commitment) is not negative and no factional split has suspended the crackdown: fracture
+/// fear and resentment can outweigh the commitment. A detected breach breaks the agreement;
+/// compliance that is seen builds trust.
 fn monitor_agreement(world: &mut World, params: &Params, detected: bool) {
     if !world.accord.agreement || !detected {
         return;
     }
-    if world.af.willingness >= params.mediation.committed_crackdown {
+    let suspended = world.day < world.af.paused_until;
+    if world.af.willingness >= 0.0 && !suspended {
         gain_trust(world, Side::Both, params.mediation.honoured_trust_gain);
     } else {
         break_agreement(world, params);

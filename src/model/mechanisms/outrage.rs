@@ -21,10 +21,12 @@ pub fn ties_damping(world: &World, params: &Params) -> f64 {
     1.0 - r.ties_damping * ties
 }
 
-/// `A += outrage * handled * (1 - A) * ties`; `A *= 1 - decay`; `P += speed * (A - P)`.
+/// `A += (attack outrage * handled + clash outrage) * (1 - A) * ties`; `A *= 1 - decay`;
+/// `P += speed * (A - P)`. A handled day halves the attacks' outrage (clashes are handled one
+/// by one where they happen).
 pub fn spread_outrage(world: &mut World, params: &Params) {
     let p = &params.pakistan;
-    let rng = world.streams.get(Stream::Response);
+    let rng = world.streams.get(Stream::Outrage);
     let handling =
         world.levers.standing_channel * params.measures.standing_channel.incident_handling;
     let handled = chance(rng, handling);
@@ -32,6 +34,7 @@ pub fn spread_outrage(world: &mut World, params: &Params) {
     if handled {
         outrage *= 0.5;
     }
+    outrage += world.today.clash_outrage;
     let ties = ties_damping(world, params);
     let pk = &mut world.pk;
     pk.anger += outrage.min(1.0) * (1.0 - pk.anger) * ties;

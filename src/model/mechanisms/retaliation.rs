@@ -7,17 +7,21 @@
 use super::clashes::fight_clash;
 use super::vulnerability::afghan_vulnerability;
 use crate::model::agents::SECTOR_COUNT;
-use crate::model::draw::{chance, index};
+use crate::model::draw::index;
 use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::World;
+use rand::RngExt;
 
 /// `h = retaliation_hazard * min(1, R * (1 + vulnerability_effect * V)) * (1 - T)
 ///      * (1 - reciprocity) * ceasefire`.
 pub fn retaliate_on_posts(world: &mut World, params: &Params) {
     let a = &params.afghanistan;
+    // Two draws a day whatever the state, so the stream stays aligned across arms.
+    let rng = world.streams.get(Stream::Retaliation);
+    let u_fire: f64 = rng.random();
+    let sector = index(rng, SECTOR_COUNT);
     let Some(since) = world.af.retaliation_pending_since else {
-        let _ = chance(world.streams.get(Stream::Retaliation), 0.0);
         return;
     };
     let day = world.day;
@@ -34,10 +38,7 @@ pub fn retaliate_on_posts(world: &mut World, params: &Params) {
     if world.accord.ceasefire_on(day) {
         hazard *= 1.0 - params.mediation.ceasefire_compliance;
     }
-    let rng = world.streams.get(Stream::Retaliation);
-    let fires = chance(rng, hazard);
-    let sector = index(rng, SECTOR_COUNT);
-    if fires {
+    if u_fire < hazard {
         world.af.retaliation_pending_since = None;
         world.tally.responses += 1;
         world.tally.response_delay_sum += day - since;
