@@ -255,7 +255,7 @@ fn verification_dismantles_rather_than_relocates() {
     check(what, "attacks_ttp", &off, &on, |o| o.attacks_ttp, Down);
 
     // Detection alone (dismantling as without the measure) under an agreement-prone setting:
-    // more breaches are seen, so more agreements are found broken.
+    // compliance is seen more often, so honoured commitments build more trust.
     let mut base = Params::default();
     base.measures.mediation.enabled = true;
     let (off, on) = off_on(&base, |p| {
@@ -264,10 +264,10 @@ fn verification_dismantles_rather_than_relocates() {
     });
     check(
         what,
-        "agreements_broken (detection)",
+        "final_trust_pk_in_af (detection)",
         &off,
         &on,
-        |o| o.agreements_broken,
+        |o| o.final_trust_pk_in_af,
         Up,
     );
 }

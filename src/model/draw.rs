@@ -123,8 +123,14 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         let n = 200_000;
         for mean in [0.1, 1.5, 8.0, 45.0] {
-            let m: f64 = (0..n).map(|_| f64::from(poisson(&mut rng, mean))).sum::<f64>() / n as f64;
-            assert!((m - mean).abs() < 0.02 * mean.max(1.0), "poisson {mean}: {m}");
+            let m: f64 = (0..n)
+                .map(|_| f64::from(poisson(&mut rng, mean)))
+                .sum::<f64>()
+                / n as f64;
+            assert!(
+                (m - mean).abs() < 0.02 * mean.max(1.0),
+                "poisson {mean}: {m}"
+            );
         }
         let e: f64 = (0..n).map(|_| exponential(&mut rng, 5.0)).sum::<f64>() / n as f64;
         assert!((e - 5.0).abs() < 0.05, "exponential: {e}");

@@ -57,5 +57,6 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.trigger = false;
     world.today.strike = false;
     world.today.clash = false;
+    world.today.war_began = false;
     world.levers = Levers::on_day(params, world.day);
 }

@@ -41,6 +41,8 @@ pub struct Today {
     pub cells_to_reshape: bool,
     pub strike: bool,
     pub clash: bool,
+    /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
+    pub war_began: bool,
 }
 
 /// Recent actions that set the rung, and crisis-episode bookkeeping.

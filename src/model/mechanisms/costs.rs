@@ -44,7 +44,7 @@ pub fn count_trade_losses(world: &mut World, params: &Params) {
         + p.closure_stress * closed_share
         + p.stress_recovery * (p.economic_stress - world.pk.economic_stress);
     world.pk.economic_stress = stress.clamp(0.0, 1.0);
-    if world.pk.open_war {
+    if world.pk.open_war || world.today.war_began {
         world.tally.displaced += params.border.war_displaced_per_day;
     }
 }

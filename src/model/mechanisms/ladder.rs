@@ -18,7 +18,7 @@ pub fn current_rung(world: &World, params: &Params) -> u8 {
     let day = world.day;
     let memory = params.ladder.memory_days;
     let l = &world.ladder;
-    if world.pk.open_war {
+    if world.pk.open_war || world.today.war_began {
         5
     } else if within(day, l.last_strike, memory) {
         4

@@ -248,6 +248,7 @@ fn consider_open_war(world: &mut World, params: &Params) {
     {
         world.pk.open_war = true;
         world.pk.war_days = 0;
+        world.today.war_began = true;
         world.tally.open_war_day.get_or_insert(day);
     }
 }
