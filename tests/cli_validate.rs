@@ -28,7 +28,7 @@ seed = 7
 
 [baseline]
 label = "Status quo"
-pakistan.strike_threshold = 0.5
+pakistan.strike_threshold = 0.55
 
 [scenarios.cbm]
 label = "CBM"
@@ -49,7 +49,7 @@ fn validate_prints_the_plan_and_exits_0() {
         "seed          7",
         "baseline",
         "Status quo",
-        "pakistan.strike_threshold = 0.5",
+        "pakistan.strike_threshold = 0.55",
         "measures.confidence_building.enabled = true",
         "2 arms × 50 trials = 100 trials in all, 10000 trial-days",
     ] {
@@ -133,7 +133,7 @@ fn params_and_metrics_list_as_table_and_csv() {
     assert!(csv.starts_with("key,default,"), "{csv}");
     assert!(
         csv.lines()
-            .any(|l| l.starts_with("pakistan.strike_threshold,0.45,"))
+            .any(|l| l.starts_with("pakistan.strike_threshold,0.5,"))
     );
     let table = text(&deescalate(&["params"]).stdout);
     assert!(table.starts_with("KEY "));

@@ -72,6 +72,10 @@ fn experiment(output_dir: &Path, trials: u64) -> Experiment {
             arm("same", 0.5),
         ],
         resolved: toml::Table::new(),
+        effects_baseline: 0,
+        pairing: Pairing::Common,
+        precision: None,
+        design_points: Vec::new(),
     }
 }
 
@@ -154,6 +158,7 @@ fn trial_rows_come_in_trial_then_arm_order() {
         &ProgressBar::hidden(),
         || FakeModel,
         Some(&mut sink),
+        0..exp.trials,
     )
     .expect("run");
     let expected: Vec<(u64, usize)> = (0..exp.trials)
@@ -225,6 +230,7 @@ fn run_writes_every_file_into_the_default_folder() {
         [
             "effects.csv",
             "manifest.json",
+            "scenarios.csv",
             "summary.csv",
             "timeseries.csv",
             "trials.csv"
@@ -236,7 +242,7 @@ fn run_writes_every_file_into_the_default_folder() {
     .expect("json");
     assert_eq!(manifest["trials_per_arm"], 10);
     assert_eq!(manifest["pairing"], "common");
-    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(5));
+    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(6));
     let summary = fs::read_to_string(report.out_dir.join("summary.csv")).expect("read");
     assert_eq!(summary.lines().count(), 1 + 3 * crate::model::METRIC_COUNT);
     let effects = fs::read_to_string(report.out_dir.join("effects.csv")).expect("read");

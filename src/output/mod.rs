@@ -17,10 +17,14 @@ mod tests;
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
 pub use format::{format_number, rfc3339_utc};
 pub use manifest::{Manifest, ManifestArm, write_manifest};
-pub use tables::{TrialsWriter, write_effects, write_summary, write_tables, write_timeseries};
+pub use tables::{
+    HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
+    write_timeseries,
+};
 
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 pub const EFFECTS_CSV: &str = "effects.csv";
+pub const SCENARIOS_CSV: &str = "scenarios.csv";
 pub const TRIALS_CSV: &str = "trials.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";
