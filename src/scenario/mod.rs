@@ -14,10 +14,35 @@
 //! label = "Status quo"
 //! pakistan.doctrine = "proportional"
 //!
+//! effects_baseline = "baseline"      # arm id effects.csv compares with (default: baseline)
+//! pairing = "common"                 # or "independent" (own seeds per arm; Welch intervals)
+//!
 //! [scenarios.cbm]                    # named arms, in file order, each starting from the baseline
 //! label = "Confidence-building measures"
 //! measures.confidence_building.enabled = true
+//!
+//! [sweep]                            # full-factorial grid over parameters (last one fastest)
+//! arms = ["cbm"]                     # optional: which named arms are swept (default: all)
+//! "measures.confidence_building.intensity" = [0.2, 0.5, 0.8]
+//! "pakistan.strike_threshold" = { from = 0.3, to = 0.6, steps = 4 }   # inclusive
+//!
+//! [latin_hypercube]                  # seeded Latin hypercube (ChaCha8)
+//! points = 20
+//! seed = 7                           # optional, default derived from the master seed
+//! arms = ["baseline"]                # optional
+//! "pakistan.anger_decay" = { from = 0.05, to = 0.15 }
+//! "afghanistan.crackdown_capacity" = {}                # {} = the plausible range
+//!
+//! [precision]                        # run in doubling batches until met or max_trials
+//! metric = "open_war"
+//! half_width = 0.02
+//! max_trials = 20000                 # default 20000
 //! ```
+//!
+//! Design points become arms after the named arm they extend: `cbm.p001`, `cbm.p002`, ...
+//! (sweep) and `baseline.h001`, ... (Latin hypercube), labelled
+//! `<arm label> · key=value, key=value`. The named arms stay. Every value is checked against
+//! the parameter's domain.
 //!
 //! Each arm is defaults ← baseline ← scenario, merged by key path; every leaf is checked
 //! against [`Params::specs`] (`deescalate params` lists them). `--set KEY=VALUE` edits the
