@@ -222,3 +222,39 @@ fn run_writes_scenarios_csv_with_changed_parameters_and_headline_metrics() {
     assert!(csv.contains("\nmediation.p006,"));
     assert!(csv.contains(",teach_a_lesson,true,0.8,"));
 }
+
+#[test]
+fn independent_seeds_from_the_flag_or_the_file_give_welch_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), DESIGN);
+    let flag_out = dir.path().join("flag");
+    let out = deescalate(&[
+        "run",
+        &config,
+        "--out",
+        flag_out.to_str().unwrap(),
+        "--no-progress",
+        "--independent-seeds",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = write_config(dir.path(), &format!("pairing = \"independent\"\n{DESIGN}"));
+    let file_out = dir.path().join("file");
+    let out = deescalate(&[
+        "run",
+        &file,
+        "--out",
+        file_out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for dir in [&flag_out, &file_out] {
+        let effects = std::fs::read_to_string(dir.join("effects.csv")).unwrap();
+        assert!(effects.lines().next().unwrap().ends_with(",interval"));
+        assert!(effects.lines().skip(1).all(|l| l.ends_with(",welch")));
+        let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains("\"pairing\": \"independent\""),
+            "{manifest}"
+        );
+    }
+}

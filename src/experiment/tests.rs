@@ -525,3 +525,27 @@ fn precision_target_stops_when_met_or_at_the_cap() {
     assert_eq!(manifest["precision"]["met"], false);
     assert_eq!(manifest["trials_per_arm"], 300);
 }
+
+#[test]
+fn precision_batches_give_the_same_files_as_one_run_of_as_many_trials() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 50);
+    let batched = RunOptions {
+        precision: crate::scenario::Precision::new("open_war", 0.05, 10_000),
+        ..options(3, &tmp.path().join("batched"))
+    };
+    let batched = run_with(&exp, &batched, || FakeModel).expect("batched run");
+    assert!(batched.trials > 50);
+    let plain_exp = experiment(tmp.path(), batched.trials);
+    let plain = run_with(&plain_exp, &options(2, &tmp.path().join("plain")), || {
+        FakeModel
+    })
+    .expect("plain run");
+    for file in COMPARED.iter().chain(&[output::SCENARIOS_CSV]) {
+        assert_eq!(
+            fs::read(batched.out_dir.join(file)).expect("read"),
+            fs::read(plain.out_dir.join(file)).expect("read"),
+            "{file} differs"
+        );
+    }
+}
