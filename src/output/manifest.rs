@@ -18,6 +18,14 @@ pub struct ManifestArm {
     pub label: String,
 }
 
+/// One design of the experiment file and its number of points.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestDesign {
+    /// `sweep` or `latin_hypercube`.
+    pub design: String,
+    pub points: usize,
+}
+
 /// The record of one run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -38,7 +46,7 @@ pub struct Manifest {
     /// The precision target and whether it was met, if one was given.
     pub precision: Option<PrecisionOutcome>,
     /// Design points per design (sweep grid size, Latin hypercube points).
-    pub design_points: Vec<(String, usize)>,
+    pub designs: Vec<ManifestDesign>,
     pub horizon_days: u32,
     pub arms: Vec<ManifestArm>,
     pub crate_version: &'static str,
@@ -80,7 +88,14 @@ impl Manifest {
             effects_note: "diff = scenario mean - baseline mean; for 0/1 metrics (open_war) it is the change in probability",
             trials_per_arm: results.trials,
             precision: results.precision.clone(),
-            design_points: experiment.design_points.clone(),
+            designs: experiment
+                .design_points
+                .iter()
+                .map(|(design, points)| ManifestDesign {
+                    design: design.clone(),
+                    points: *points,
+                })
+                .collect(),
             horizon_days: experiment.horizon_days,
             arms: experiment
                 .arms

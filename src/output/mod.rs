@@ -23,7 +23,7 @@ mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
 pub use format::{format_number, rfc3339_utc};
-pub use manifest::{Manifest, ManifestArm, write_manifest};
+pub use manifest::{Manifest, ManifestArm, ManifestDesign, write_manifest};
 pub use tables::{
     HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
     write_timeseries,
