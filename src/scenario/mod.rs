@@ -200,6 +200,25 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         design_points.push(("latin_hypercube".to_string(), d.points.len()));
         designs.push(d);
     }
+    for (d, (section, _)) in designs.iter().zip(&design_points) {
+        for (i, key) in d.keys.iter().enumerate() {
+            if !(key.starts_with("measures.") && key.ends_with(".start_day")) {
+                continue;
+            }
+            let late = d.points.iter().find_map(|p| match p[i] {
+                Value::Integer(day) if day > i64::from(horizon) => Some(day),
+                _ => None,
+            });
+            if let Some(day) = late {
+                return Err(ConfigError::PastHorizon {
+                    file: ctx.file(),
+                    key: ctx.key(&[section.clone(), key.clone()]),
+                    value: day.to_string(),
+                    horizon,
+                });
+            }
+        }
+    }
     let precision = file
         .precision
         .as_ref()

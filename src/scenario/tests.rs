@@ -751,3 +751,13 @@ arms = ["baseline"]
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn swept_start_day_past_the_horizon_names_the_sweep_key() {
+    let text = format!("{DESIGN_HEAD}\n[sweep]\n\"measures.mediation.start_day\" = [0, 400]\n");
+    let (_, msg) = error_of(&text, &[]);
+    assert_contains(
+        &msg,
+        &["sweep.\"measures.mediation.start_day\"", "400", "horizon"],
+    );
+}
