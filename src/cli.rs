@@ -8,7 +8,9 @@ use crate::experiment::{self, Pairing, RunOptions};
 use crate::model::Params;
 use crate::model::outcomes::METRICS;
 use crate::model::param_spec::Domain;
-use crate::scenario::{self, ConfigError, Experiment, Overrides, SetOverride};
+use crate::scenario::{
+    self, ConfigError, DEFAULT_MAX_TRIALS, Experiment, Overrides, Precision, SetOverride,
+};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -93,6 +95,32 @@ struct RunArgs {
     /// Do not show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Run each arm on its own seeds instead of common random numbers (as pairing =
+    /// "independent"); effects then use Welch intervals.
+    #[arg(long)]
+    independent_seeds: bool,
+    /// Run in batches (trials, then doubling) until the 95% half-width of METRIC is at most
+    /// HALF_WIDTH in every arm, or [precision] max_trials (default 20000) per arm have run.
+    #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = parse_precision)]
+    precision: Option<(String, f64)>,
+}
+
+fn parse_precision(arg: &str) -> Result<(String, f64), String> {
+    let (metric, hw) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected METRIC=HALF_WIDTH, e.g. open_war=0.02, got `{arg}`"))?;
+    let metric = metric.trim();
+    if !METRICS.iter().any(|m| m.name == metric) {
+        return Err(format!(
+            "unknown metric `{metric}`; `deescalate metrics` lists them"
+        ));
+    }
+    match hw.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok((metric.to_string(), x)),
+        _ => Err(format!(
+            "the half-width must be a positive number, got `{hw}`"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -175,34 +203,62 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
         force: args.force,
         write_trials: args.trials_csv || experiment.write_trials,
         progress: !args.no_progress && io::stderr().is_terminal(),
-        pairing: Pairing::Common,
+        pairing: if args.independent_seeds {
+            Pairing::Independent
+        } else {
+            experiment.pairing
+        },
+        precision: match &args.precision {
+            None => experiment.precision.clone(),
+            Some((metric, half_width)) => Precision::new(
+                metric,
+                *half_width,
+                experiment
+                    .precision
+                    .as_ref()
+                    .map_or(DEFAULT_MAX_TRIALS, |p| p.max_trials)
+                    .max(experiment.trials),
+            ),
+        },
     };
     let started = Instant::now();
-    let wrote = execute(&experiment, &options).with_context(|| {
+    let report = experiment::run(&experiment, &options).with_context(|| {
         format!(
             "running experiment {} from {}",
             experiment.name,
             experiment.source.display()
         )
     })?;
+    let arms = experiment.arms.len() as u64;
     writeln!(
         out,
         "wrote {}: {} arms × {} trials = {} trials, {} days each, in {}",
-        wrote.display(),
-        experiment.arms.len(),
-        experiment.trials,
-        experiment.total_trials(),
+        report.out_dir.display(),
+        arms,
+        report.trials,
+        arms.saturating_mul(report.trials),
         experiment.horizon_days,
         wall_time(started.elapsed())
     )?;
+    if let Some(p) = &report.precision {
+        let achieved = p
+            .half_width_achieved
+            .map_or("undefined".to_string(), |h| format!("{h:.6}"));
+        writeln!(
+            out,
+            "precision: {} 95% half-width {} (target {}) after {} trials per arm: {}",
+            p.metric,
+            achieved,
+            p.half_width_target,
+            report.trials,
+            if p.met {
+                "met"
+            } else {
+                "NOT met (max_trials reached)"
+            }
+        )?;
+    }
     Ok(())
-}
-
-/// Runs the experiment and returns the folder it wrote.
-///
-/// Runs the trials and writes the output folder; returns where it wrote.
-fn execute(experiment: &Experiment, options: &RunOptions) -> anyhow::Result<PathBuf> {
-    Ok(experiment::run(experiment, options)?.out_dir)
 }
 
 fn wall_time(d: Duration) -> String {
@@ -250,6 +306,36 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "      {key} = {value}{note}")?;
         }
     }
+    let points: usize = e.design_points.iter().map(|(_, n)| n).sum();
+    let designs = e
+        .design_points
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let named = e.arms.iter().filter(|a| !a.id.contains('.')).count();
+    writeln!(
+        out,
+        "design points {points}{}",
+        if designs.is_empty() {
+            " (no [sweep] or [latin_hypercube])".to_string()
+        } else {
+            format!(
+                " ({designs}); {} named arms + {} design arms",
+                named,
+                e.arms.len() - named
+            )
+        }
+    )?;
+    writeln!(out, "effects vs    {}", e.effects_baseline_arm().id)?;
+    writeln!(
+        out,
+        "pairing       {}",
+        match e.pairing {
+            Pairing::Common => "common random numbers (paired t intervals)",
+            Pairing::Independent => "independent seeds (Welch intervals)",
+        }
+    )?;
     writeln!(
         out,
         "work          {} arms × {} trials = {} trials in all, {} trial-days",
@@ -258,6 +344,17 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
         e.total_trials(),
         e.trial_days()
     )?;
+    if let Some(p) = &e.precision {
+        let max = p.max_trials.max(e.trials);
+        writeln!(
+            out,
+            "precision     until the 95% half-width of {} is <= {} in every arm: up to {} trials per arm, {} trials in all",
+            p.metric,
+            p.half_width,
+            max,
+            max.saturating_mul(e.arms.len() as u64)
+        )?;
+    }
     Ok(())
 }
 

@@ -143,3 +143,120 @@ fn params_and_metrics_list_as_table_and_csv() {
     assert!(metrics.starts_with("name,unit,kind,definition"));
     assert!(metrics.lines().any(|l| l.starts_with("open_war,")));
 }
+
+const DESIGN: &str = r#"
+name = "designs"
+trials = 20
+horizon_days = 60
+seed = 7
+effects_baseline = "baseline"
+
+[baseline]
+label = "Status quo"
+
+[scenarios.mediation]
+label = "Mediation"
+measures.mediation.enabled = true
+
+[sweep]
+arms = ["mediation"]
+"pakistan.doctrine" = ["strategic_patience", "teach_a_lesson"]
+"measures.mediation.intensity" = { from = 0.2, to = 0.8, steps = 3 }
+"#;
+
+#[test]
+fn validate_prints_design_points_and_total_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), DESIGN);
+    let out = deescalate(&["validate", &config]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for part in [
+        "design points 6 (sweep 6); 2 named arms + 6 design arms",
+        "mediation.p001",
+        "Mediation · pakistan.doctrine=strategic_patience, measures.mediation.intensity=0.2",
+        "8 arms × 20 trials = 160 trials in all",
+    ] {
+        assert!(stdout.contains(part), "`{part}` missing from:\n{stdout}");
+    }
+    let bad = write_config(
+        dir.path(),
+        &DESIGN.replace("steps = 3", "steps = 3, step = 1"),
+    );
+    let out = deescalate(&["validate", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("step"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn run_writes_scenarios_csv_with_changed_parameters_and_headline_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), DESIGN);
+    let out_dir = dir.path().join("out");
+    let out = deescalate(&[
+        "run",
+        &config,
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--no-progress",
+        "--precision",
+        "open_war=0.9",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("precision: open_war"));
+    let csv = std::fs::read_to_string(out_dir.join("scenarios.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..5],
+        [
+            "id",
+            "label",
+            "pakistan.doctrine",
+            "measures.mediation.enabled",
+            "measures.mediation.intensity"
+        ]
+    );
+    assert_eq!(header[5], "open_war_mean");
+    assert_eq!(header.len(), 5 + 3 * 14);
+    assert!(header.contains(&"final_militant_strength_ci95_high"));
+    assert_eq!(csv.lines().count(), 1 + 8);
+    assert!(csv.contains("\nmediation.p006,"));
+    assert!(csv.contains(",teach_a_lesson,true,0.8,"));
+}
+
+#[test]
+fn independent_seeds_from_the_flag_or_the_file_give_welch_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), DESIGN);
+    let flag_out = dir.path().join("flag");
+    let out = deescalate(&[
+        "run",
+        &config,
+        "--out",
+        flag_out.to_str().unwrap(),
+        "--no-progress",
+        "--independent-seeds",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let file = write_config(dir.path(), &format!("pairing = \"independent\"\n{DESIGN}"));
+    let file_out = dir.path().join("file");
+    let out = deescalate(&[
+        "run",
+        &file,
+        "--out",
+        file_out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for dir in [&flag_out, &file_out] {
+        let effects = std::fs::read_to_string(dir.join("effects.csv")).unwrap();
+        assert!(effects.lines().next().unwrap().ends_with(",interval"));
+        assert!(effects.lines().skip(1).all(|l| l.ends_with(",welch")));
+        let manifest = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains("\"pairing\": \"independent\""),
+            "{manifest}"
+        );
+    }
+}

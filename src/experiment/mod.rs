@@ -12,7 +12,7 @@ mod tests;
 
 use crate::model::{METRIC_COUNT, Trial, TrialSeed, rng::trial_seed};
 use crate::output;
-use crate::scenario::Experiment;
+use crate::scenario::{Experiment, Precision};
 use crate::stats::ArmStats;
 use anyhow::{Context, Result, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -60,6 +60,8 @@ pub struct RunOptions {
     /// Show a progress bar (only ever on a terminal).
     pub progress: bool,
     pub pairing: Pairing,
+    /// Run in batches until this precision target is met (or its trial cap is reached).
+    pub precision: Option<Precision>,
 }
 
 impl Default for RunOptions {
@@ -71,8 +73,36 @@ impl Default for RunOptions {
             write_trials: false,
             progress: true,
             pairing: Pairing::Common,
+            precision: None,
         }
     }
+}
+
+impl RunOptions {
+    /// Options that follow the experiment file's `pairing` and `[precision]`.
+    pub fn for_experiment(experiment: &Experiment) -> Self {
+        RunOptions {
+            pairing: experiment.pairing,
+            precision: experiment.precision.clone(),
+            ..RunOptions::default()
+        }
+    }
+}
+
+/// How a precision target went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrecisionOutcome {
+    pub metric: String,
+    /// The target 95% half-width.
+    pub half_width_target: f64,
+    pub max_trials: u64,
+    /// The largest 95% half-width of the metric over the arms after the last batch (`None`
+    /// if some arm has no interval).
+    pub half_width_achieved: Option<f64>,
+    /// Whether every arm's half-width is at most the target.
+    pub met: bool,
+    /// Batches run (the first has `trials` trials per arm, each later one doubles the total).
+    pub batches: u32,
 }
 
 /// One trial of one arm, as a trials.csv row.
@@ -95,6 +125,10 @@ pub struct Results {
     /// Worker threads used.
     pub threads: usize,
     pub pairing: Pairing,
+    /// Trials per arm actually run (every arm gets the same count).
+    pub trials: u64,
+    /// The precision target and whether it was met, if one was given.
+    pub precision: Option<PrecisionOutcome>,
 }
 
 /// What a run wrote.
@@ -107,6 +141,9 @@ pub struct RunReport {
     /// Wall time of the run (trials and writing).
     pub wall_time: Duration,
     pub threads: usize,
+    /// Trials per arm actually run.
+    pub trials: u64,
+    pub precision: Option<PrecisionOutcome>,
 }
 
 /// Runs every trial of every arm and returns the statistics; writes no files.
@@ -122,19 +159,78 @@ pub(crate) fn simulate_with<S: Simulator>(
 ) -> Result<Results> {
     let threads = thread_count(options.threads)?;
     let progress = progress_bar(experiment.trials, options.progress);
-    let arms = runner::execute(
-        experiment,
-        options.pairing,
-        threads,
-        &progress,
-        new_sim,
-        None,
-    )?;
+    let results = batches(experiment, options, threads, &progress, &new_sim, None)?;
     progress.finish_and_clear();
+    Ok(results)
+}
+
+/// The largest 95% half-width of metric `metric` over the arms (`None` if any arm has none).
+fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
+    arms.iter().try_fold(0.0f64, |widest, arm| {
+        let s = arm.metrics()[metric].summary(&crate::model::METRICS[metric]);
+        let half = (s.ci95_high? - s.ci95_low?) / 2.0;
+        Some(widest.max(half))
+    })
+}
+
+/// Runs the experiment's trials: `trials` per arm, or with a precision target in batches
+/// (`trials`, then doubling the total, capped at `max_trials`) until the target is met in every
+/// arm. Trial k always has the same seed, so results depend only on how many trials ran.
+fn batches<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    threads: usize,
+    progress: &ProgressBar,
+    new_sim: &(impl Fn() -> S + Sync),
+    mut rows: Option<runner::RowSink>,
+) -> Result<Results> {
+    let mut total = runner::empty_stats(experiment);
+    let mut done = 0;
+    let mut target = experiment.trials;
+    let mut outcome = None;
+    let mut count = 0;
+    loop {
+        progress.set_length(target);
+        let keep = rows.is_some();
+        let mut forward = |r: &[TrialRow]| rows.as_mut().map_or(Ok(()), |sink| sink(r));
+        let sink: Option<runner::RowSink> = if keep { Some(&mut forward) } else { None };
+        let arms = runner::execute(
+            experiment,
+            options.pairing,
+            threads,
+            progress,
+            new_sim,
+            sink,
+            done..target,
+        )?;
+        for (acc, arm) in total.iter_mut().zip(&arms) {
+            acc.merge(arm);
+        }
+        done = target;
+        count += 1;
+        let Some(p) = &options.precision else { break };
+        let achieved = widest_half_width(&total, p.metric_index);
+        let met = achieved.is_some_and(|h| h <= p.half_width);
+        outcome = Some(PrecisionOutcome {
+            metric: p.metric.clone(),
+            half_width_target: p.half_width,
+            max_trials: p.max_trials,
+            half_width_achieved: achieved,
+            met,
+            batches: count,
+        });
+        let cap = p.max_trials.max(experiment.trials);
+        if met || done >= cap {
+            break;
+        }
+        target = done.saturating_mul(2).min(cap);
+    }
     Ok(Results {
-        arms,
+        arms: total,
         threads,
         pairing: options.pairing,
+        trials: done,
+        precision: outcome,
     })
 }
 
@@ -166,25 +262,15 @@ pub(crate) fn run_with<S: Simulator>(
     };
     let progress = progress_bar(experiment.trials, options.progress);
     let mut sink = |rows: &[TrialRow]| trials.as_mut().map_or(Ok(()), |w| w.write_rows(rows));
-    let arms = runner::execute(
-        experiment,
-        options.pairing,
-        threads,
-        &progress,
-        new_sim,
-        Some(&mut sink),
-    )?;
+    let keep = experiment.write_trials || options.write_trials;
+    let sink: Option<runner::RowSink> = if keep { Some(&mut sink) } else { None };
+    let results = batches(experiment, options, threads, &progress, &new_sim, sink)?;
     progress.finish_and_clear();
     let mut files = Vec::new();
     if let Some(writer) = trials {
         writer.finish()?;
         files.push(output::TRIALS_CSV.to_string());
     }
-    let results = Results {
-        arms,
-        threads,
-        pairing: options.pairing,
-    };
     files.extend(output::write_tables(staging.path(), experiment, &results)?);
     let wall_time = clock.elapsed();
     let manifest = output::Manifest::new(experiment, &results, started, wall_time, files)?;
@@ -196,6 +282,8 @@ pub(crate) fn run_with<S: Simulator>(
         files,
         wall_time,
         threads,
+        trials: results.trials,
+        precision: results.precision,
     })
 }
 

@@ -46,6 +46,8 @@ struct Plan<'a> {
     experiment: &'a Experiment,
     pairing: Pairing,
     keep_rows: bool,
+    /// The trial indices to run.
+    trials: Range<u64>,
 }
 
 /// One worker's reusable state: its model, day buffer, statistics and pending rows.
@@ -57,15 +59,15 @@ struct Worker<S> {
 }
 
 /// Empty statistics for every arm of `experiment`.
-fn empty_stats(experiment: &Experiment) -> Vec<ArmStats> {
+pub(crate) fn empty_stats(experiment: &Experiment) -> Vec<ArmStats> {
     (0..experiment.arms.len())
-        .map(|a| ArmStats::new(a == 0, experiment.horizon_days))
+        .map(|a| ArmStats::new(a == experiment.effects_baseline, experiment.horizon_days))
         .collect()
 }
 
-/// The trial indices of chunk `chunk`.
-fn chunk_trials(chunk: u64, trials: u64) -> Range<u64> {
-    chunk * CHUNK_TRIALS..((chunk + 1) * CHUNK_TRIALS).min(trials)
+/// The trial indices of chunk `chunk` of the trial range `trials`.
+fn chunk_trials(chunk: u64, trials: &Range<u64>) -> Range<u64> {
+    trials.start + chunk * CHUNK_TRIALS..(trials.start + (chunk + 1) * CHUNK_TRIALS).min(trials.end)
 }
 
 impl<S: Simulator> Worker<S> {
@@ -106,10 +108,11 @@ impl<S: Simulator> Worker<S> {
         outcomes
     }
 
-    /// Runs every arm of trial `trial`, the baseline first.
+    /// Runs every arm of trial `trial`, the effects baseline first.
     fn run_trial(&mut self, plan: &Plan, trial: u64) {
-        let baseline = self.run_arm(plan, trial, 0, None);
-        for arm in 1..plan.experiment.arms.len() {
+        let b = plan.experiment.effects_baseline;
+        let baseline = self.run_arm(plan, trial, b, None);
+        for arm in (0..plan.experiment.arms.len()).filter(|&a| a != b) {
             self.run_arm(plan, trial, arm, Some(&baseline));
         }
     }
@@ -120,8 +123,8 @@ impl<S: Simulator> Worker<S> {
     }
 }
 
-/// Runs all trials on a pool of `threads` and returns the merged statistics per arm; trial
-/// rows, when `rows` is given, are handed over wave by wave in (trial, arm) order.
+/// Runs trials `trials` (indices) on a pool of `threads` and returns the merged statistics per
+/// arm; trial rows, when `rows` is given, are handed over wave by wave in (trial, arm) order.
 pub(crate) fn execute<S: Simulator>(
     experiment: &Experiment,
     pairing: Pairing,
@@ -129,6 +132,7 @@ pub(crate) fn execute<S: Simulator>(
     progress: &ProgressBar,
     new_sim: impl Fn() -> S + Sync,
     mut rows: Option<RowSink>,
+    trials: Range<u64>,
 ) -> Result<Vec<ArmStats>> {
     ensure!(
         !experiment.arms.is_empty(),
@@ -143,8 +147,9 @@ pub(crate) fn execute<S: Simulator>(
         experiment,
         pairing,
         keep_rows: rows.is_some(),
+        trials,
     };
-    let chunks = experiment.trials.div_ceil(CHUNK_TRIALS);
+    let chunks = (plan.trials.end - plan.trials.start).div_ceil(CHUNK_TRIALS);
     let wave = if plan.keep_rows {
         WAVE_CHUNKS
     } else {
@@ -173,13 +178,12 @@ fn run_wave<S: Simulator>(
     progress: &ProgressBar,
     new_sim: &(impl Fn() -> S + Sync),
 ) -> Vec<Worker<S>> {
-    let trials = plan.experiment.trials;
     chunks
         .into_par_iter()
         .fold(
             || Worker::new(new_sim(), plan.experiment),
             |worker, chunk| {
-                let range = chunk_trials(chunk, trials);
+                let range = chunk_trials(chunk, &plan.trials);
                 let done = range.end - range.start;
                 let worker = worker.run_chunk(plan, range);
                 progress.inc(done);

@@ -72,6 +72,10 @@ fn experiment(output_dir: &Path, trials: u64) -> Experiment {
             arm("same", 0.5),
         ],
         resolved: toml::Table::new(),
+        effects_baseline: 0,
+        pairing: Pairing::Common,
+        precision: None,
+        design_points: Vec::new(),
     }
 }
 
@@ -154,6 +158,7 @@ fn trial_rows_come_in_trial_then_arm_order() {
         &ProgressBar::hidden(),
         || FakeModel,
         Some(&mut sink),
+        0..exp.trials,
     )
     .expect("run");
     let expected: Vec<(u64, usize)> = (0..exp.trials)
@@ -225,6 +230,7 @@ fn run_writes_every_file_into_the_default_folder() {
         [
             "effects.csv",
             "manifest.json",
+            "scenarios.csv",
             "summary.csv",
             "timeseries.csv",
             "trials.csv"
@@ -236,7 +242,7 @@ fn run_writes_every_file_into_the_default_folder() {
     .expect("json");
     assert_eq!(manifest["trials_per_arm"], 10);
     assert_eq!(manifest["pairing"], "common");
-    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(5));
+    assert_eq!(manifest["files"].as_array().map(Vec::len), Some(6));
     let summary = fs::read_to_string(report.out_dir.join("summary.csv")).expect("read");
     assert_eq!(summary.lines().count(), 1 + 3 * crate::model::METRIC_COUNT);
     let effects = fs::read_to_string(report.out_dir.join("effects.csv")).expect("read");
@@ -282,4 +288,264 @@ fn failed_run_leaves_no_partial_folder() {
     exp.arms.clear();
     assert!(run_with(&exp, &options(1, &tmp.path().join("run")), || FakeModel).is_err());
     assert!(names(tmp.path()).is_empty());
+}
+
+// ---- effects against a chosen baseline, pairing, precision ----
+
+/// Reads a CSV file into a header and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.expect("record").iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn effects_diff_equals_the_difference_of_summary_means() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut exp = experiment(tmp.path(), 150);
+    exp.effects_baseline = 1;
+    let report = run_with(&exp, &options(2, &tmp.path().join("out")), || FakeModel).expect("run");
+    let (_, summary) = read_csv(&report.out_dir.join(output::SUMMARY_CSV));
+    let mean = |arm: &str, metric: &str| -> (u64, f64) {
+        let row = summary
+            .iter()
+            .find(|r| r[0] == arm && r[2] == metric)
+            .expect("summary row");
+        (row[4].parse().unwrap(), row[5].parse().unwrap_or(f64::NAN))
+    };
+    let (header, effects) = read_csv(&report.out_dir.join(output::EFFECTS_CSV));
+    assert_eq!(
+        header,
+        [
+            "scenario",
+            "baseline",
+            "metric",
+            "n",
+            "baseline_mean",
+            "scenario_mean",
+            "diff",
+            "diff_ci95_low",
+            "diff_ci95_high",
+            "rel_change",
+            "interval"
+        ]
+    );
+    let mut checked = 0;
+    for row in &effects {
+        assert_eq!(row[1], "crackdown", "effects are against effects_baseline");
+        assert_ne!(row[0], "crackdown");
+        assert_eq!(row[10], "paired");
+        let (nb, b) = mean(&row[1], &row[2]);
+        let (ns, s) = mean(&row[0], &row[2]);
+        let n: u64 = row[3].parse().unwrap();
+        // Metrics defined in every trial: the paired means are the arms' means.
+        if n != 150 || nb != 150 || ns != 150 {
+            continue;
+        }
+        let diff: f64 = row[6].parse().unwrap();
+        let tol = 1e-5 * (b.abs() + s.abs() + diff.abs()) + 1e-12;
+        assert!(
+            (diff - (s - b)).abs() <= tol,
+            "{} {}: diff {diff} vs {s} - {b}",
+            row[0],
+            row[2]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2 * 30, "checked {checked} rows");
+}
+
+#[test]
+fn paired_interval_is_narrower_than_independent_on_the_shipped_comparison() {
+    let overrides = crate::scenario::Overrides {
+        trials: Some(200),
+        ..crate::scenario::Overrides::none()
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/compare_measures.toml");
+    let exp = crate::scenario::load(&path, &overrides).expect("shipped config");
+    let opts = |pairing| RunOptions {
+        threads: Some(2),
+        progress: false,
+        pairing,
+        ..RunOptions::default()
+    };
+    let common = simulate(&exp, &opts(Pairing::Common)).expect("common");
+    let independent = simulate(&exp, &opts(Pairing::Independent)).expect("independent");
+    let base = &independent.arms[0];
+    let mut ratios = Vec::new();
+    let mut per_metric = vec![Vec::new(); crate::model::METRIC_COUNT];
+    // The same ratio on the common run's own data (Welch from its marginals): isolates the
+    // correlation that pairing exploits from the sampling noise between two runs.
+    let mut same_data = vec![Vec::new(); crate::model::METRIC_COUNT];
+    for c in common.arms.iter().skip(1) {
+        for (m, e) in c.effects().iter().enumerate() {
+            let paired = e.diff_ci95_high.zip(e.diff_ci95_low).map(|(h, l)| h - l);
+            let welch = crate::stats::welch_interval(&common.arms[0].metrics()[m], &c.metrics()[m])
+                .map(|w| w.high - w.low);
+            if let (Some(p), Some(w)) = (paired, welch)
+                && w > 0.0
+            {
+                same_data[m].push(p / w);
+            }
+        }
+    }
+    for (c, i) in common.arms.iter().zip(&independent.arms).skip(1) {
+        for (m, e) in c.effects().iter().enumerate() {
+            let paired = e.diff_ci95_high.zip(e.diff_ci95_low).map(|(h, l)| h - l);
+            let welch = crate::stats::welch_interval(&base.metrics()[m], &i.metrics()[m])
+                .map(|w| w.high - w.low);
+            if let (Some(p), Some(w)) = (paired, welch)
+                && w > 0.0
+            {
+                ratios.push(p / w);
+                per_metric[m].push(p / w);
+            }
+        }
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    let narrower = ratios.iter().filter(|&&r| r < 1.0).count();
+    eprintln!(
+        "paired/independent 95% width ratio over {} arm×metric pairs: median {median:.3}, \
+         quartiles {:.3}..{:.3}, narrower in {narrower}",
+        ratios.len(),
+        ratios[ratios.len() / 4],
+        ratios[3 * ratios.len() / 4]
+    );
+    assert!(ratios.len() > 100, "{} pairs", ratios.len());
+    assert!(median < 0.9, "median ratio {median}");
+    for ((spec, r), q) in crate::model::METRICS
+        .iter()
+        .zip(&mut per_metric)
+        .zip(&mut same_data)
+    {
+        r.sort_by(f64::total_cmp);
+        q.sort_by(f64::total_cmp);
+        if !r.is_empty() {
+            eprintln!(
+                "  {:<28} median {:.3} (same data {:.3})",
+                spec.name,
+                r[r.len() / 2],
+                q[q.len() / 2]
+            );
+        }
+    }
+    assert!(
+        narrower * 2 > ratios.len(),
+        "narrower in {narrower} of {}",
+        ratios.len()
+    );
+}
+
+#[test]
+fn independent_pairing_reports_welch_intervals() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 64);
+    let opts = RunOptions {
+        pairing: Pairing::Independent,
+        ..options(2, &tmp.path().join("out"))
+    };
+    let report = run_with(&exp, &opts, || FakeModel).expect("run");
+    let (_, effects) = read_csv(&report.out_dir.join(output::EFFECTS_CSV));
+    assert!(
+        effects
+            .iter()
+            .all(|r| r[10] == "welch" && r[1] == "baseline")
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(report.out_dir.join("manifest.json")).expect("read"),
+    )
+    .expect("json");
+    assert_eq!(manifest["pairing"], "independent");
+    assert!(
+        manifest["effects_interval"]
+            .as_str()
+            .unwrap()
+            .contains("Welch")
+    );
+}
+
+fn precision_run(half_width: f64, max_trials: u64) -> (RunReport, serde_json::Value) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 50);
+    let opts = RunOptions {
+        precision: crate::scenario::Precision::new("open_war", half_width, max_trials),
+        ..options(2, &tmp.path().join("out"))
+    };
+    let report = run_with(&exp, &opts, || FakeModel).expect("run");
+    let manifest = serde_json::from_str(
+        &fs::read_to_string(report.out_dir.join("manifest.json")).expect("read"),
+    )
+    .expect("json");
+    let (_, summary) = read_csv(&report.out_dir.join(output::SUMMARY_CSV));
+    let n: Vec<u64> = summary
+        .iter()
+        .filter(|r| r[2] == "attacks")
+        .map(|r| r[4].parse().unwrap())
+        .collect();
+    assert!(
+        n.iter().all(|&k| k == report.trials),
+        "every arm gets {}",
+        report.trials
+    );
+    (report, manifest)
+}
+
+#[test]
+fn precision_target_stops_when_met_or_at_the_cap() {
+    // Loose: met after the first batch.
+    let (report, manifest) = precision_run(0.5, 10_000);
+    assert_eq!(report.trials, 50);
+    assert_eq!(manifest["trials_per_arm"], 50);
+    assert_eq!(manifest["precision"]["met"], true);
+    assert_eq!(manifest["precision"]["batches"], 1);
+    // Tight but reachable: more batches (50, 100, 200, ...), the final half-width within target.
+    let (report, manifest) = precision_run(0.05, 10_000);
+    assert!(
+        report.trials > 50 && report.trials < 10_000,
+        "{}",
+        report.trials
+    );
+    let p = report.precision.expect("outcome");
+    assert!(p.met);
+    assert!(p.half_width_achieved.unwrap() <= 0.05);
+    assert_eq!(manifest["precision"]["met"], true);
+    // Too tight: stops at max_trials and says so.
+    let (report, manifest) = precision_run(1e-4, 300);
+    assert_eq!(report.trials, 300);
+    assert_eq!(manifest["precision"]["met"], false);
+    assert_eq!(manifest["trials_per_arm"], 300);
+}
+
+#[test]
+fn precision_batches_give_the_same_files_as_one_run_of_as_many_trials() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 50);
+    let batched = RunOptions {
+        precision: crate::scenario::Precision::new("open_war", 0.05, 10_000),
+        ..options(3, &tmp.path().join("batched"))
+    };
+    let batched = run_with(&exp, &batched, || FakeModel).expect("batched run");
+    assert!(batched.trials > 50);
+    let plain_exp = experiment(tmp.path(), batched.trials);
+    let plain = run_with(&plain_exp, &options(2, &tmp.path().join("plain")), || {
+        FakeModel
+    })
+    .expect("plain run");
+    for file in COMPARED.iter().chain(&[output::SCENARIOS_CSV]) {
+        assert_eq!(
+            fs::read(batched.out_dir.join(file)).expect("read"),
+            fs::read(plain.out_dir.join(file)).expect("read"),
+            "{file} differs"
+        );
+    }
 }

@@ -2,7 +2,7 @@
 
 use super::MANIFEST_JSON;
 use super::format::rfc3339_utc;
-use crate::experiment::{Pairing, Results};
+use crate::experiment::{Pairing, PrecisionOutcome, Results};
 use crate::scenario::Experiment;
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -18,6 +18,14 @@ pub struct ManifestArm {
     pub label: String,
 }
 
+/// One design of the experiment file and its number of points.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestDesign {
+    /// `sweep` or `latin_hypercube`.
+    pub design: String,
+    pub points: usize,
+}
+
 /// The record of one run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -27,7 +35,18 @@ pub struct Manifest {
     pub source: String,
     pub seed: u64,
     pub pairing: Pairing,
+    /// The arm effects.csv compares every other arm with.
+    pub effects_baseline: String,
+    /// The interval effects.csv reports: paired t (common pairing) or Welch (independent).
+    pub effects_interval: &'static str,
+    /// What effects.csv's diff means.
+    pub effects_note: &'static str,
+    /// Trials each arm got (the same for every arm, so that pairing holds).
     pub trials_per_arm: u64,
+    /// The precision target and whether it was met, if one was given.
+    pub precision: Option<PrecisionOutcome>,
+    /// Design points per design (sweep grid size, Latin hypercube points).
+    pub designs: Vec<ManifestDesign>,
     pub horizon_days: u32,
     pub arms: Vec<ManifestArm>,
     pub crate_version: &'static str,
@@ -57,7 +76,26 @@ impl Manifest {
             source: experiment.source.display().to_string(),
             seed: experiment.seed,
             pairing: results.pairing,
-            trials_per_arm: experiment.trials,
+            effects_baseline: experiment.effects_baseline_arm().id.clone(),
+            effects_interval: match results.pairing {
+                Pairing::Common => {
+                    "paired t interval of per-trial differences (common random numbers)"
+                }
+                Pairing::Independent => {
+                    "Welch interval from the two arms' distributions (independent seeds)"
+                }
+            },
+            effects_note: "diff = scenario mean - baseline mean; for 0/1 metrics (open_war) it is the change in probability",
+            trials_per_arm: results.trials,
+            precision: results.precision.clone(),
+            designs: experiment
+                .design_points
+                .iter()
+                .map(|(design, points)| ManifestDesign {
+                    design: design.clone(),
+                    points: *points,
+                })
+                .collect(),
             horizon_days: experiment.horizon_days,
             arms: experiment
                 .arms

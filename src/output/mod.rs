@@ -1,5 +1,12 @@
-//! Writers of a run's output folder: summary.csv, timeseries.csv, effects.csv, trials.csv and
-//! manifest.json, and the atomic folder handling around them.
+//! Writers of a run's output folder: summary.csv, timeseries.csv, effects.csv, scenarios.csv,
+//! trials.csv and manifest.json, and the atomic folder handling around them.
+//!
+//! effects.csv compares every arm with the effects baseline: `diff` is scenario mean −
+//! baseline mean (for 0/1 metrics such as `open_war`, the change in probability);
+//! `interval` says whether the 95% interval is `paired` (paired t over per-trial differences,
+//! common random numbers) or `welch` (independent seeds). scenarios.csv has one row per arm:
+//! its id and label, every parameter that differs from the effects baseline in some arm, and
+//! mean and 95% interval of each of [`HEADLINE_METRICS`].
 //!
 //! A run writes into a temporary sibling folder and renames it into place only when every
 //! file is complete, so there is never a half-written output folder, and an existing folder
@@ -16,11 +23,15 @@ mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
 pub use format::{format_number, rfc3339_utc};
-pub use manifest::{Manifest, ManifestArm, write_manifest};
-pub use tables::{TrialsWriter, write_effects, write_summary, write_tables, write_timeseries};
+pub use manifest::{Manifest, ManifestArm, ManifestDesign, write_manifest};
+pub use tables::{
+    HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
+    write_timeseries,
+};
 
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
 pub const EFFECTS_CSV: &str = "effects.csv";
+pub const SCENARIOS_CSV: &str = "scenarios.csv";
 pub const TRIALS_CSV: &str = "trials.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";

@@ -1,9 +1,10 @@
 //! The CSV files: summary, timeseries, effects and trials.
 
-use super::{EFFECTS_CSV, SUMMARY_CSV, TIMESERIES_CSV, format_number};
-use crate::experiment::{Results, TrialRow};
-use crate::model::METRICS;
-use crate::scenario::Experiment;
+use super::{EFFECTS_CSV, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV, format_number};
+use crate::experiment::{Pairing, Results, TrialRow};
+use crate::model::{METRICS, Params};
+use crate::scenario::{Experiment, plain};
+use crate::stats::welch_interval;
 use anyhow::{Context, Result};
 use serde::{Serialize, Serializer};
 use std::fs::File;
@@ -73,6 +74,8 @@ struct EffectRow<'a> {
     diff_ci95_low: Num,
     diff_ci95_high: Num,
     rel_change: Num,
+    /// `paired` (paired t, common random numbers) or `welch` (independent seeds).
+    interval: &'static str,
 }
 
 /// A CSV writer on a new file at `path`.
@@ -154,33 +157,157 @@ pub fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results)
     write_csv(path, rows)
 }
 
-/// effects.csv: one row per scenario arm (not the baseline) and metric.
+/// effects.csv: one row per arm other than the effects baseline, and metric. `diff` is
+/// scenario − baseline (for 0/1 metrics, the change in probability). Under common pairing the
+/// interval is the paired t interval of the per-trial differences; under independent seeds it
+/// is Welch's interval from the two arms' distributions.
 pub fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
-    let baseline = experiment.arms.first().map_or("", |a| a.id.as_str());
+    let b = experiment.effects_baseline;
+    let baseline = experiment.arms.get(b).map_or("", |a| a.id.as_str());
+    let base_stats = &results.arms[b];
+    let independent = results.pairing == Pairing::Independent;
     let rows = experiment
         .arms
         .iter()
         .zip(&results.arms)
-        .skip(1)
-        .flat_map(|(arm, stats)| {
+        .enumerate()
+        .filter(move |(i, _)| *i != b)
+        .flat_map(move |(_, (arm, stats))| {
             stats
                 .effects()
                 .into_iter()
                 .zip(METRICS)
-                .map(move |(e, spec)| EffectRow {
-                    scenario: &arm.id,
-                    baseline,
-                    metric: spec.name,
-                    n: e.n,
-                    baseline_mean: Num(e.baseline_mean),
-                    scenario_mean: Num(e.scenario_mean),
-                    diff: Num(e.diff),
-                    diff_ci95_low: Num(e.diff_ci95_low),
-                    diff_ci95_high: Num(e.diff_ci95_high),
-                    rel_change: Num(e.rel_change),
+                .enumerate()
+                .map(move |(m, (e, spec))| {
+                    if independent {
+                        let (ba, sa) = (&base_stats.metrics()[m], &stats.metrics()[m]);
+                        let diff = sa.mean().zip(ba.mean()).map(|(s, b)| s - b);
+                        let ci = welch_interval(ba, sa);
+                        EffectRow {
+                            scenario: &arm.id,
+                            baseline,
+                            metric: spec.name,
+                            n: ba.n().min(sa.n()),
+                            baseline_mean: Num(ba.mean()),
+                            scenario_mean: Num(sa.mean()),
+                            diff: Num(diff),
+                            diff_ci95_low: Num(ci.map(|c| c.low)),
+                            diff_ci95_high: Num(ci.map(|c| c.high)),
+                            rel_change: Num(diff
+                                .zip(ba.mean())
+                                .and_then(|(d, b)| (b != 0.0).then(|| d / b))),
+                            interval: "welch",
+                        }
+                    } else {
+                        EffectRow {
+                            scenario: &arm.id,
+                            baseline,
+                            metric: spec.name,
+                            n: e.n,
+                            baseline_mean: Num(e.baseline_mean),
+                            scenario_mean: Num(e.scenario_mean),
+                            diff: Num(e.diff),
+                            diff_ci95_low: Num(e.diff_ci95_low),
+                            diff_ci95_high: Num(e.diff_ci95_high),
+                            rel_change: Num(e.rel_change),
+                            interval: "paired",
+                        }
+                    }
                 })
         });
     write_csv(path, rows)
+}
+
+/// The headline metrics of scenarios.csv, in column order.
+pub const HEADLINE_METRICS: &[&str] = &[
+    "open_war",
+    "days_rung_5",
+    "crisis_episodes",
+    "attacks",
+    "fatalities_pk_civilian",
+    "fatalities_pk_security",
+    "fatalities_af_civilian",
+    "fatalities_militant",
+    "cross_border_strikes",
+    "border_clashes",
+    "agreements",
+    "trade_lost_usd",
+    "refugees_deported",
+    "final_militant_strength",
+];
+
+/// The value at a dotted key path of a table.
+fn lookup<'t>(table: &'t toml::Table, key: &str) -> Option<&'t toml::Value> {
+    let mut segs = key.split('.');
+    let mut v = table.get(segs.next()?)?;
+    for seg in segs {
+        v = v.as_table()?.get(seg)?;
+    }
+    Some(v)
+}
+
+/// scenarios.csv: one row per arm: `id,label`, every parameter that differs from the effects
+/// baseline in some arm (its value in this arm), then mean and 95% interval of each headline
+/// metric.
+pub fn write_scenarios(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let tables: Vec<toml::Table> = experiment
+        .arms
+        .iter()
+        .map(|a| match toml::Value::try_from(&a.params) {
+            Ok(toml::Value::Table(t)) => t,
+            _ => toml::Table::new(),
+        })
+        .collect();
+    let base = &tables[experiment.effects_baseline];
+    let keys: Vec<String> = Params::specs()
+        .into_iter()
+        .map(|s| s.key)
+        .filter(|k| tables.iter().any(|t| lookup(t, k) != lookup(base, k)))
+        .collect();
+    let headline: Vec<usize> = HEADLINE_METRICS
+        .iter()
+        .map(|name| {
+            METRICS
+                .iter()
+                .position(|m| m.name == *name)
+                .with_context(|| format!("headline metric {name} is not a metric"))
+        })
+        .collect::<Result<_>>()?;
+    let mut writer = create_csv(path)?;
+    let mut header: Vec<String> = vec!["id".into(), "label".into()];
+    header.extend(keys.iter().cloned());
+    for &m in &headline {
+        for suffix in ["mean", "ci95_low", "ci95_high"] {
+            header.push(format!("{}_{suffix}", METRICS[m].name));
+        }
+    }
+    writer
+        .write_record(&header)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    for ((arm, table), stats) in experiment.arms.iter().zip(&tables).zip(&results.arms) {
+        let mut record = vec![arm.id.clone(), arm.label.clone()];
+        record.extend(
+            keys.iter()
+                .map(|k| lookup(table, k).map(plain).unwrap_or_default()),
+        );
+        let summaries = stats.summaries();
+        for &m in &headline {
+            let s = &summaries[m];
+            for x in [s.mean, s.ci95_low, s.ci95_high] {
+                record.push(
+                    x.filter(|x| x.is_finite())
+                        .map(format_number)
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        writer
+            .write_record(&record)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    writer
+        .flush()
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Writes summary.csv, timeseries.csv and effects.csv into `dir`; returns their names.
@@ -188,7 +315,8 @@ pub fn write_tables(dir: &Path, experiment: &Experiment, results: &Results) -> R
     write_summary(&dir.join(SUMMARY_CSV), experiment, results)?;
     write_timeseries(&dir.join(TIMESERIES_CSV), experiment, results)?;
     write_effects(&dir.join(EFFECTS_CSV), experiment, results)?;
-    Ok([SUMMARY_CSV, TIMESERIES_CSV, EFFECTS_CSV]
+    write_scenarios(&dir.join(SCENARIOS_CSV), experiment, results)?;
+    Ok([SUMMARY_CSV, TIMESERIES_CSV, EFFECTS_CSV, SCENARIOS_CSV]
         .map(String::from)
         .to_vec())
 }

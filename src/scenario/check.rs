@@ -63,7 +63,7 @@ impl Registry {
     }
 
     /// The known parameter closest to an unknown key path.
-    fn suggest(&self, unknown: &str) -> Option<&str> {
+    pub(crate) fn suggest(&self, unknown: &str) -> Option<&str> {
         let keys = self.specs.iter().map(|s| s.key.as_str());
         if let Some(k) = closest(unknown, keys) {
             return Some(k);
@@ -179,7 +179,7 @@ pub(crate) fn first_leaf<'v>(path: &[String], value: &'v Value) -> (Vec<String>,
 }
 
 /// Checks one value against its parameter's domain.
-fn check_leaf(
+pub(crate) fn check_leaf(
     spec: &ParamSpec,
     v: &mut Value,
     path: &[String],

@@ -14,10 +14,35 @@
 //! label = "Status quo"
 //! pakistan.doctrine = "proportional"
 //!
+//! effects_baseline = "baseline"      # arm id effects.csv compares with (default: baseline)
+//! pairing = "common"                 # or "independent" (own seeds per arm; Welch intervals)
+//!
 //! [scenarios.cbm]                    # named arms, in file order, each starting from the baseline
 //! label = "Confidence-building measures"
 //! measures.confidence_building.enabled = true
+//!
+//! [sweep]                            # full-factorial grid over parameters (last one fastest)
+//! arms = ["cbm"]                     # optional: which named arms are swept (default: all)
+//! "measures.confidence_building.intensity" = [0.2, 0.5, 0.8]
+//! "pakistan.strike_threshold" = { from = 0.3, to = 0.6, steps = 4 }   # inclusive
+//!
+//! [latin_hypercube]                  # seeded Latin hypercube (ChaCha8)
+//! points = 20
+//! seed = 7                           # optional, default derived from the master seed
+//! arms = ["baseline"]                # optional
+//! "pakistan.anger_decay" = { from = 0.05, to = 0.15 }
+//! "afghanistan.crackdown_capacity" = {}                # {} = the plausible range
+//!
+//! [precision]                        # run in doubling batches until met or max_trials
+//! metric = "open_war"
+//! half_width = 0.02
+//! max_trials = 20000                 # default 20000
 //! ```
+//!
+//! Design points become arms after the named arm they extend: `cbm.p001`, `cbm.p002`, ...
+//! (sweep) and `baseline.h001`, ... (Latin hypercube), labelled
+//! `<arm label> · key=value, key=value`. The named arms stay. Every value is checked against
+//! the parameter's domain.
 //!
 //! Each arm is defaults ← baseline ← scenario, merged by key path; every leaf is checked
 //! against [`Params::specs`] (`deescalate params` lists them). `--set KEY=VALUE` edits the
@@ -26,12 +51,14 @@
 //! design sections can be added later without touching existing files.
 
 mod check;
+mod design;
 mod error;
 mod overrides;
 mod schema;
 #[cfg(test)]
 mod tests;
 
+pub use design::{DEFAULT_MAX_TRIALS, Precision, plain};
 pub use error::{ConfigError, KeyKind};
 pub use overrides::{Overrides, SetOverride};
 
@@ -63,6 +90,14 @@ pub struct Experiment {
     pub arms: Vec<Arm>,
     /// The fully resolved experiment (every arm's complete parameters), for the manifest.
     pub resolved: toml::Table,
+    /// Index of the arm effects are computed against (`effects_baseline`, default 0).
+    pub effects_baseline: usize,
+    /// How arms are seeded relative to each other (`pairing`, default common).
+    pub pairing: crate::experiment::Pairing,
+    /// A precision target (`[precision]`), if any.
+    pub precision: Option<Precision>,
+    /// Design points per design (`[sweep]` grid size, `[latin_hypercube]` points), in that order.
+    pub design_points: Vec<(String, usize)>,
 }
 
 /// One policy arm: a named parameter set.
@@ -78,6 +113,11 @@ pub struct Arm {
 }
 
 impl Experiment {
+    /// The arm effects are computed against.
+    pub fn effects_baseline_arm(&self) -> &Arm {
+        &self.arms[self.effects_baseline]
+    }
+
     /// Trials in all: arms × trials per arm.
     pub fn total_trials(&self) -> u64 {
         self.trials.saturating_mul(self.arms.len() as u64)
@@ -144,11 +184,52 @@ fn syntax_error(text: &str, source: &Path, e: &toml::de::Error) -> ConfigError {
 }
 
 /// Checks every arm's overrides, merges defaults ← baseline ← scenario, and resolves them.
-fn build(mut file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, ConfigError> {
+fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, ConfigError> {
     let registry = Registry::get();
     let horizon = file.horizon_days;
 
-    let mut base = file.baseline;
+    let mut designs = Vec::new();
+    let mut design_points = Vec::new();
+    if let Some(v) = &file.sweep {
+        let d = design::parse_sweep(v, ctx)?;
+        design_points.push(("sweep".to_string(), d.points.len()));
+        designs.push(d);
+    }
+    if let Some(v) = &file.latin_hypercube {
+        let d = design::parse_lhs(v, file.seed, ctx)?;
+        design_points.push(("latin_hypercube".to_string(), d.points.len()));
+        designs.push(d);
+    }
+    for (d, (section, _)) in designs.iter().zip(&design_points) {
+        for (i, key) in d.keys.iter().enumerate() {
+            if !(key.starts_with("measures.") && key.ends_with(".start_day")) {
+                continue;
+            }
+            let late = d.points.iter().find_map(|p| match p[i] {
+                Value::Integer(day) if day > i64::from(horizon) => Some(day),
+                _ => None,
+            });
+            if let Some(day) = late {
+                return Err(ConfigError::PastHorizon {
+                    file: ctx.file(),
+                    key: ctx.key(&[section.clone(), key.clone()]),
+                    value: day.to_string(),
+                    horizon,
+                });
+            }
+        }
+    }
+    let precision = file
+        .precision
+        .as_ref()
+        .map(|v| design::parse_precision(v, ctx))
+        .transpose()?;
+    let mut named = vec![file.baseline.clone()];
+    named.extend(file.scenarios.iter().cloned());
+    let mut all = design::expand(named, &designs, ctx)?;
+    let mut base = all.remove(0);
+    let mut file = file;
+    file.scenarios = all;
     registry.check_overrides(&mut base.params, &base.tree_path, ctx)?;
     check_start_days(&base, horizon, ctx)?;
     let mut base_table = registry.defaults.clone();
@@ -178,6 +259,30 @@ fn build(mut file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experimen
         file.output_dir.display().to_string().into(),
     );
     resolved.insert("write_trials".into(), file.write_trials.into());
+    let effects_baseline = match &file.effects_baseline {
+        None => 0,
+        Some(id) => arms.iter().position(|a| &a.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = arms.iter().map(|a| a.id.as_str()).take(12).collect();
+            let more = if arms.len() > 12 { ", …" } else { "" };
+            ctx.not_allowed(
+                &["effects_baseline".to_string()],
+                &Value::String(id.clone()),
+                format!("the id of an arm ({}{more})", ids.join(", ")),
+            )
+        })?,
+    };
+    resolved.insert(
+        "effects_baseline".into(),
+        arms[effects_baseline].id.clone().into(),
+    );
+    resolved.insert(
+        "pairing".into(),
+        match file.pairing {
+            crate::experiment::Pairing::Common => "common",
+            crate::experiment::Pairing::Independent => "independent",
+        }
+        .into(),
+    );
     let resolved_arms = arms
         .iter()
         .map(|arm: &Arm| {
@@ -205,6 +310,10 @@ fn build(mut file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experimen
         write_trials: file.write_trials,
         arms,
         resolved,
+        effects_baseline,
+        pairing: file.pairing,
+        precision,
+        design_points,
     })
 }
 

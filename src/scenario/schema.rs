@@ -63,7 +63,35 @@ pub(crate) const SETTINGS: &[Setting] = &[
         allowed: "a table of named scenarios, e.g. [scenarios.cbm], each with parameter overrides and an optional label",
         text: false,
     },
+    Setting {
+        key: "sweep",
+        allowed: super::design::SWEEP_ALLOWED,
+        text: false,
+    },
+    Setting {
+        key: "latin_hypercube",
+        allowed: super::design::LHS_ALLOWED,
+        text: false,
+    },
+    Setting {
+        key: "effects_baseline",
+        allowed: "the id of an arm (default: baseline)",
+        text: true,
+    },
+    Setting {
+        key: "pairing",
+        allowed: PAIRING_ALLOWED,
+        text: true,
+    },
+    Setting {
+        key: "precision",
+        allowed: super::design::PRECISION_ALLOWED,
+        text: false,
+    },
 ];
+
+const PAIRING_ALLOWED: &str =
+    "\"common\" (every arm of trial k on the same seed) or \"independent\" (own seed per arm)";
 
 const NAME_ALLOWED: &str = "a non-empty name of letters, digits, _ and -";
 const SEED_ALLOWED: &str = "a whole number from 0 to 18446744073709551615 (above 9223372036854775807, write it as a quoted string)";
@@ -78,6 +106,7 @@ pub(crate) fn is_setting(key: &str) -> bool {
 /// Whether the key path (in the file's tree) holds free text.
 pub(crate) fn is_text_setting(path: &[String]) -> bool {
     match path {
+        [p, m] if p == "precision" => m == "metric",
         [key] => SETTINGS.iter().any(|s| s.key == key && s.text),
         [arm, label] if arm == "baseline" => label == "label",
         [scenarios, _, label] if scenarios == "scenarios" => label == "label",
@@ -242,6 +271,11 @@ pub(crate) struct ExperimentFile {
     pub write_trials: bool,
     pub baseline: ArmSpec,
     pub scenarios: Vec<ArmSpec>,
+    pub sweep: Option<Value>,
+    pub latin_hypercube: Option<Value>,
+    pub effects_baseline: Option<String>,
+    pub pairing: crate::experiment::Pairing,
+    pub precision: Option<Value>,
 }
 
 fn path1(key: &str) -> Vec<String> {
@@ -344,7 +378,23 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
         Some(v) => return Err(ctx.wrong_type(&path1("scenarios"), &v, allowed("scenarios"))),
     };
 
+    let effects_baseline = optional_string(&tree, "effects_baseline", ctx)?;
+    let pairing = match tree.get("pairing") {
+        None => crate::experiment::Pairing::Common,
+        Some(Value::String(s)) if s == "common" => crate::experiment::Pairing::Common,
+        Some(Value::String(s)) if s == "independent" => crate::experiment::Pairing::Independent,
+        Some(v @ Value::String(_)) => {
+            return Err(ctx.not_allowed(&path1("pairing"), v, PAIRING_ALLOWED));
+        }
+        Some(v) => return Err(ctx.wrong_type(&path1("pairing"), v, PAIRING_ALLOWED)),
+    };
+
     Ok(ExperimentFile {
+        sweep: tree.remove("sweep"),
+        latin_hypercube: tree.remove("latin_hypercube"),
+        precision: tree.remove("precision"),
+        effects_baseline,
+        pairing,
         name,
         description,
         trials,
