@@ -1,6 +1,6 @@
 //! One metric's distribution: exact moments, extremes and a bounded sparse histogram.
 
-use super::interval::{t_interval, wilson_interval};
+use super::interval::{Interval, t_interval, wilson_interval};
 use crate::model::{MetricKind, MetricSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -242,6 +242,15 @@ impl MetricAcc {
                 mean.zip(sd).and_then(|(m, s)| t_interval(m, s, self.n))
             }
         };
+        // A metric that cannot be negative (every observed value >= 0, as for all of the
+        // model's counts and indices) gets its t interval truncated at 0.
+        let ci = ci.map(|c| match self.min() {
+            Some(min) if min >= 0.0 => Interval {
+                low: c.low.max(0.0),
+                high: c.high,
+            },
+            _ => c,
+        });
         let [p05, p25, p50, p75, p95] = self.quantiles([50, 250, 500, 750, 950]);
         Summary {
             n: self.n,

@@ -370,3 +370,19 @@ fn t_quantiles_are_accurate_for_large_samples() {
         );
     }
 }
+
+/// A non-negative metric's t interval does not reach below 0 (a skewed count in a small run).
+#[test]
+fn intervals_of_non_negative_metrics_stop_at_zero() {
+    let spec = crate::model::METRICS
+        .iter()
+        .find(|m| m.name == "days_rung_5")
+        .unwrap();
+    let mut acc = MetricAcc::for_metric(spec);
+    for v in [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 40.0] {
+        acc.push(v);
+    }
+    let s = acc.summary(spec);
+    assert_eq!(s.ci95_low, Some(0.0));
+    assert!(s.ci95_high.unwrap() > 4.0);
+}
