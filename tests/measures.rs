@@ -5,30 +5,15 @@
 
 mod common;
 
-use common::{Direction::Down, Direction::Up, YEAR, check, run, run_days, run_probe};
+use common::{
+    Direction::Down, Direction::Up, N, N_DOWNSTREAM, YEAR, check, off_on, off_on_n, run_days,
+    run_probe,
+};
 use deescalate::model::mechanisms::attacks::border_block_chance;
 use deescalate::model::mechanisms::trust::{Side, lose_trust};
 use deescalate::model::rng::trial_seed;
 use deescalate::model::world::{Levers, World};
 use deescalate::model::{Outcomes, Params};
-
-/// Trials per arm.
-const N: u64 = 400;
-
-/// Trials per arm for downstream effects that pass through several noisy mechanisms.
-const N_DOWNSTREAM: u64 = 1200;
-
-/// Runs `base` with the lever off and on (switched by `on`), same seeds.
-fn off_on(base: &Params, on: impl Fn(&mut Params)) -> (Vec<Outcomes>, Vec<Outcomes>) {
-    off_on_n(N, base, on)
-}
-
-/// As `off_on`, with `n` trials per arm.
-fn off_on_n(n: u64, base: &Params, on: impl Fn(&mut Params)) -> (Vec<Outcomes>, Vec<Outcomes>) {
-    let mut p = base.clone();
-    on(&mut p);
-    (run(base, n, YEAR), run(&p, n, YEAR))
-}
 
 /// Asserts that Afghan civilians killed per strike fall, over the trials with strikes in both
 /// arms (the caller makes strikes the only source of Afghan civilian deaths).

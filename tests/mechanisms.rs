@@ -6,7 +6,8 @@
 mod common;
 
 use common::{
-    Direction::Down, Direction::Up, MASTER, YEAR, assert_moves, check, run, run_days, run_probe,
+    Direction::Down, Direction::Up, MASTER, N, N_DOWNSTREAM, YEAR, assert_moves, check, off_on,
+    off_on_n, run, run_days, run_probe,
 };
 use deescalate::model::mechanisms::outrage::spread_outrage;
 use deescalate::model::mechanisms::response::strike_threshold;
@@ -14,28 +15,6 @@ use deescalate::model::params::Doctrine;
 use deescalate::model::rng::trial_seed;
 use deescalate::model::world::{Levers, World};
 use deescalate::model::{Outcomes, Params};
-
-/// Trials per arm.
-const N: u64 = 400;
-
-/// Trials per arm for effects that pass through several noisy mechanisms.
-const N_DOWNSTREAM: u64 = 1200;
-
-/// Runs `base` and its variant (changed by `change`) on the same seeds.
-fn base_and(base: &Params, change: impl Fn(&mut Params)) -> (Vec<Outcomes>, Vec<Outcomes>) {
-    base_and_n(N, base, change)
-}
-
-/// As `base_and`, with `n` trials per arm.
-fn base_and_n(
-    n: u64,
-    base: &Params,
-    change: impl Fn(&mut Params),
-) -> (Vec<Outcomes>, Vec<Outcomes>) {
-    let mut p = base.clone();
-    change(&mut p);
-    (run(base, n, YEAR), run(&p, n, YEAR))
-}
 
 /// Runs `base` and its variant and returns `probe` of each trial's final world.
 fn probe_pair(
@@ -86,7 +65,7 @@ fn attacks_need_militants_and_accusations_need_attribution() {
             "accusation without an attributed attack"
         );
     }
-    let (off, on) = base_and(&others, |p| p.militants.other_group_attribution = 1.0);
+    let (off, on) = off_on(&others, |p| p.militants.other_group_attribution = 1.0);
     let what = "attribution";
     check(what, "accusations", &off, &on, |o| o.accusations, Up);
     check(
@@ -111,7 +90,7 @@ fn attacks_need_militants_and_accusations_need_attribution() {
 #[test]
 fn accusation_and_denial_erode_trust() {
     let what = "denial";
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         p.afghanistan.denial_propensity = 0.0
     });
     check(
@@ -122,7 +101,7 @@ fn accusation_and_denial_erode_trust() {
         |o| o.final_trust_pk_in_af,
         Up,
     );
-    let (off, on) = base_and(&Params::default(), |p| p.ladder.accusation_trust_loss = 0.0);
+    let (off, on) = off_on(&Params::default(), |p| p.ladder.accusation_trust_loss = 0.0);
     check(
         what,
         "final_trust_af_in_pk (no accusation loss)",
@@ -211,7 +190,7 @@ fn open_war_is_always_recorded_on_rung_five() {
 #[test]
 fn pressure_brings_strikes_and_strikes_bring_retaliation() {
     let what = "retaliation ladder";
-    let (off, on) = base_and(&Params::default(), |p| p.pakistan.strike_threshold = 0.3);
+    let (off, on) = off_on(&Params::default(), |p| p.pakistan.strike_threshold = 0.3);
     check(
         what,
         "cross_border_strikes (lower threshold)",
@@ -229,7 +208,7 @@ fn pressure_brings_strikes_and_strikes_bring_retaliation() {
         Up,
     );
 
-    let (off, on) = base_and_n(N_DOWNSTREAM, &Params::default(), |p| {
+    let (off, on) = off_on_n(N_DOWNSTREAM, &Params::default(), |p| {
         p.afghanistan.retaliation_hazard = 0.0;
     });
     check(
@@ -253,7 +232,7 @@ fn pressure_brings_strikes_and_strikes_bring_retaliation() {
     let mut safe = Params::default();
     safe.ladder.strike_civilian_risk = 0.0;
     safe.border.clash_civilian_deaths = 0.0;
-    let (off, on) = base_and(&safe, |p| p.ladder.strike_civilian_risk = 0.6);
+    let (off, on) = off_on(&safe, |p| p.ladder.strike_civilian_risk = 0.6);
     assert!(off.iter().all(|o| o.fatalities_af_civilian == 0.0));
     check(
         what,
@@ -271,7 +250,7 @@ fn escalation_feeds_militancy() {
     let mut escalating = Params::default();
     escalating.pakistan.doctrine = Doctrine::TeachALesson;
     let what = "escalation feeds militancy";
-    let (on, off) = base_and(&escalating, |p| p.militants.chaos_effect = 0.0);
+    let (on, off) = off_on(&escalating, |p| p.militants.chaos_effect = 0.0);
     check(
         what,
         "final_militant_strength (chaos)",
@@ -288,7 +267,7 @@ fn escalation_feeds_militancy() {
         |o| o.attacks_ttp,
         Up,
     );
-    let (on, off) = base_and(&escalating, |p| p.militants.resentment_effect = 0.0);
+    let (on, off) = off_on(&escalating, |p| p.militants.resentment_effect = 0.0);
     check(
         what,
         "final_militant_strength (resentment)",
@@ -297,7 +276,7 @@ fn escalation_feeds_militancy() {
         |o| o.final_militant_strength,
         Up,
     );
-    let (on, off) = base_and(&escalating, |p| p.militants.vacuum_effect = 0.0);
+    let (on, off) = off_on(&escalating, |p| p.militants.vacuum_effect = 0.0);
     check(
         what,
         "final_militant_strength (vacuum)",
@@ -312,7 +291,7 @@ fn escalation_feeds_militancy() {
 #[test]
 fn crackdown_reduces_cells_but_risks_fracture_and_relocation() {
     let what = "crackdown";
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         p.afghanistan.crackdown_capacity = 0.0
     });
     check(
@@ -323,7 +302,7 @@ fn crackdown_reduces_cells_but_risks_fracture_and_relocation() {
         |o| o.final_militant_strength,
         Up,
     );
-    let (off, on) = base_and(&Params::default(), |p| p.afghanistan.fracture_fear = 0.0);
+    let (off, on) = off_on(&Params::default(), |p| p.afghanistan.fracture_fear = 0.0);
     check(
         what,
         "final_militant_strength (no fracture fear)",
@@ -344,7 +323,7 @@ fn crackdown_reduces_cells_but_risks_fracture_and_relocation() {
     // Dismantled vs relocated: the same hits remove fighters only when cells are dismantled.
     let mut relocate = Params::default();
     relocate.afghanistan.dismantle_share = 0.0;
-    let (off, on) = base_and(&relocate, |p| p.afghanistan.dismantle_share = 1.0);
+    let (off, on) = off_on(&relocate, |p| p.afghanistan.dismantle_share = 1.0);
     check(
         what,
         "final_militant_strength (dismantled)",
@@ -376,7 +355,7 @@ fn crackdown_reduces_cells_but_risks_fracture_and_relocation() {
     assert_moves(what, "fractures (hard crackdown)", &no_stress, &stress, Up);
     let mut p = hard.clone();
     p.afghanistan.fracture_gain = 0.0;
-    let (off, on) = base_and(&p, |p| {
+    let (off, on) = off_on(&p, |p| {
         p.afghanistan.fracture_gain = hard.afghanistan.fracture_gain
     });
     check(
@@ -393,7 +372,7 @@ fn crackdown_reduces_cells_but_risks_fracture_and_relocation() {
 #[test]
 fn inaction_costs_legitimacy_and_action_gains_it() {
     let what = "legitimacy";
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         p.afghanistan.legitimacy_loss_per_attributed_attack = 0.0;
     });
     check(
@@ -404,7 +383,7 @@ fn inaction_costs_legitimacy_and_action_gains_it() {
         |o| o.final_af_legitimacy,
         Up,
     );
-    let (off, on) = base_and(&Params::default(), |p| p.afghanistan.legitimacy_gain = 0.0);
+    let (off, on) = off_on(&Params::default(), |p| p.afghanistan.legitimacy_gain = 0.0);
     check(
         what,
         "final_af_legitimacy (no gain)",
@@ -413,7 +392,7 @@ fn inaction_costs_legitimacy_and_action_gains_it() {
         |o| o.final_af_legitimacy,
         Down,
     );
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         p.afghanistan.legitimacy_incentive = 0.0
     });
     check(
@@ -430,7 +409,7 @@ fn inaction_costs_legitimacy_and_action_gains_it() {
 #[test]
 fn trust_falls_with_incidents_and_rises_with_commitments() {
     let what = "trust";
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         p.ladder.accusation_trust_loss = 0.0;
         p.ladder.denial_trust_loss = 0.0;
         p.ladder.strike_trust_loss = 0.0;
@@ -456,7 +435,7 @@ fn trust_falls_with_incidents_and_rises_with_commitments() {
 
     let mut mediated = Params::default();
     mediated.measures.mediation.enabled = true;
-    let (off, on) = base_and(&mediated, |p| {
+    let (off, on) = off_on(&mediated, |p| {
         p.mediation.honoured_trust_gain = 0.0;
         p.mediation.ceasefire_trust_gain = 0.0;
     });
@@ -501,7 +480,7 @@ fn faster_information_shortens_time_to_pressure() {
     );
 
     let what = "reaction speed";
-    let (off, on) = base_and(&slow, |p| p.publics.social_media_speed = 0.9);
+    let (off, on) = off_on(&slow, |p| p.publics.social_media_speed = 0.9);
     check(
         what,
         "cross_border_strikes",
@@ -552,7 +531,7 @@ fn vulnerability_lowers_thresholds_and_enlarges_responses() {
     let what = "vulnerability";
     let mut calm = Params::default();
     calm.pakistan.vulnerability_threshold_effect = 0.0;
-    let (off, on) = base_and(&calm, |p| p.pakistan.vulnerability_threshold_effect = 0.6);
+    let (off, on) = off_on(&calm, |p| p.pakistan.vulnerability_threshold_effect = 0.6);
     check(
         what,
         "cross_border_strikes (thresholds)",
@@ -566,7 +545,7 @@ fn vulnerability_lowers_thresholds_and_enlarges_responses() {
     let mut small = Params::default();
     small.pakistan.vulnerability_magnitude_effect = 0.0;
     small.border.clash_civilian_deaths = 0.0;
-    let (off, on) = base_and(&small, |p| p.pakistan.vulnerability_magnitude_effect = 2.0);
+    let (off, on) = off_on(&small, |p| p.pakistan.vulnerability_magnitude_effect = 2.0);
     let per_strike = |o: &Outcomes| o.fatalities_af_civilian / o.cross_border_strikes;
     let (a, b): (Vec<f64>, Vec<f64>) = off
         .iter()
@@ -592,7 +571,7 @@ fn vulnerability_lowers_thresholds_and_enlarges_responses() {
 #[test]
 fn hostility_costs_trade_refugees_and_homes() {
     let what = "costs";
-    let (off, on) = base_and(&Params::default(), |p| p.border.closure_hazard = 0.0);
+    let (off, on) = off_on(&Params::default(), |p| p.border.closure_hazard = 0.0);
     check(
         what,
         "border_closed_days (no closures)",
@@ -638,7 +617,7 @@ fn hostility_costs_trade_refugees_and_homes() {
     flat.refugees.drive_multiplier = 1.0;
     flat.pakistan.trigger_security_deaths = u32::MAX;
     flat.pakistan.trigger_civilian_deaths = u32::MAX;
-    let (off, on) = base_and(&flat, |p| p.refugees.drive_multiplier = 2.7);
+    let (off, on) = off_on(&flat, |p| p.refugees.drive_multiplier = 2.7);
     assert!(off.iter().chain(&on).all(|o| o.cross_border_strikes == 0.0));
     check(
         what,
@@ -666,7 +645,7 @@ fn mediators_broker_ceasefires_and_dictation_lowers_acceptance() {
     alone.mediators.turkiye.active = false;
     alone.mediators.china.active = false;
     alone.mediators.saudi_arabia.active = false;
-    let (off, on) = base_and(&alone, |p| *p = Params::default());
+    let (off, on) = off_on(&alone, |p| *p = Params::default());
     for o in &off {
         assert_eq!(
             o.ceasefires + o.agreements,
@@ -686,7 +665,7 @@ fn mediators_broker_ceasefires_and_dictation_lowers_acceptance() {
     );
     check(what, "days_rung_5", &off, &on, |o| o.days_rung_5, Down);
 
-    let (off, on) = base_and(&Params::default(), |p| {
+    let (off, on) = off_on(&Params::default(), |p| {
         for m in [
             &mut p.mediators.qatar,
             &mut p.mediators.turkiye,

@@ -14,6 +14,28 @@ pub const MASTER: u64 = 0x5EED_DE35_CA1A_7E00;
 /// One simulated year.
 pub const YEAR: u32 = 365;
 
+/// Trials per arm.
+pub const N: u64 = 400;
+
+/// Trials per arm for effects that pass through several noisy mechanisms.
+pub const N_DOWNSTREAM: u64 = 1200;
+
+/// Runs `base` and its variant (changed by `change`) for a year on the same seeds.
+pub fn off_on(base: &Params, change: impl Fn(&mut Params)) -> (Vec<Outcomes>, Vec<Outcomes>) {
+    off_on_n(N, base, change)
+}
+
+/// As `off_on`, with `n` trials per arm.
+pub fn off_on_n(
+    n: u64,
+    base: &Params,
+    change: impl Fn(&mut Params),
+) -> (Vec<Outcomes>, Vec<Outcomes>) {
+    let mut p = base.clone();
+    change(&mut p);
+    (run(base, n, YEAR), run(&p, n, YEAR))
+}
+
 /// Runs trials 0..n of `params` for `horizon` days and returns each trial's outcomes together
 /// with `probe` applied to its final world.
 pub fn run_probe<T, F>(params: &Params, n: u64, horizon: u32, probe: F) -> Vec<(Outcomes, T)>
