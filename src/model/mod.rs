@@ -88,6 +88,7 @@ fn outcomes(world: &World) -> Outcomes {
         cross_border_strikes: f64::from(t.strikes),
         strike_delay_days: mean(t.strike_delay_sum, t.strikes),
         response_delay_days: mean(t.response_delay_sum, t.responses),
+        factional_splits: f64::from(t.fractures),
         border_clashes: f64::from(t.clashes),
         accusations: f64::from(t.accusations),
         ceasefires: f64::from(t.ceasefires),

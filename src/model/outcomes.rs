@@ -65,7 +65,7 @@ const fn is_option(ty: &str) -> bool {
 }
 
 /// Number of metrics in the registry.
-pub const METRIC_COUNT: usize = 40;
+pub const METRIC_COUNT: usize = 41;
 
 metrics! {
     /// 1 if open war (rung 5) began during the run, else 0.
@@ -116,6 +116,8 @@ metrics! {
     strike_delay_days: Option<f64>, Real, 0.001, "days";
     /// Mean days from a strike to Kabul's armed response on border posts (trials with responses).
     response_delay_days: Option<f64>, Real, 0.001, "days";
+    /// Factional splits of the Taliban movement provoked by crackdowns (defectors join the TTP).
+    factional_splits: f64, Count, 1.0, "splits";
     /// Armed clashes between border posts (local, retaliatory and in open war).
     border_clashes: f64, Count, 1.0, "clashes";
     /// Official accusations by Islamabad that an attack came from Afghan soil.

@@ -55,7 +55,6 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.outrage = 0.0;
     world.today.clash_outrage = 0.0;
     world.today.trigger = false;
-    world.today.strike = false;
     world.today.clash = false;
     world.today.war_began = false;
     world.levers = Levers::on_day(params, world.day);

@@ -39,7 +39,6 @@ pub struct Today {
     pub trigger: bool,
     /// Whether a cell crossed the split or dissolve strength at recruitment (saves a pass).
     pub cells_to_reshape: bool,
-    pub strike: bool,
     pub clash: bool,
     /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
     pub war_began: bool,

@@ -193,7 +193,6 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
     t.strike_delay_sum += delay;
     t.militant += militants - left as u32;
     t.af_civilian += civilians;
-    world.today.strike = true;
     world.ladder.last_strike = Some(world.day);
     world.pk.strike_pending_since = None;
     world.pk.pressure *= 1.0 - params.pakistan.strike_relief;
