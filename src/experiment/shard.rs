@@ -285,3 +285,137 @@ pub(crate) fn run_shard_with<S: Simulator>(
 fn digest(path: &Path) -> Result<output::FileDigest> {
     Ok(output::copy_csv(path, &mut std::io::sink(), false)?.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Overrides, parse};
+
+    #[test]
+    fn shards_cover_every_trial_exactly_once_in_order() {
+        for trials in (0..=130).chain([1000, 4097]) {
+            for count in 1..=70 {
+                let ranges: Vec<Range<u64>> = Shard::all(count).map(|s| s.trials(trials)).collect();
+                assert_eq!(ranges.len() as u64, count);
+                assert_eq!(ranges[0].start, 0, "T={trials} N={count}");
+                assert_eq!(ranges[ranges.len() - 1].end, trials, "T={trials} N={count}");
+                for pair in ranges.windows(2) {
+                    assert_eq!(
+                        pair[0].end, pair[1].start,
+                        "contiguous, T={trials} N={count}"
+                    );
+                }
+                let sizes: Vec<u64> = ranges.iter().map(|r| r.end - r.start).collect();
+                let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+                assert!(hi - lo <= 1, "balanced: T={trials} N={count} {sizes:?}");
+                assert_eq!(sizes.iter().sum::<u64>(), trials);
+                if count > trials {
+                    assert_eq!(
+                        sizes.iter().filter(|&&s| s == 0).count() as u64,
+                        count - trials
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn split_does_not_overflow_at_the_largest_trial_counts() {
+        let trials = u64::MAX;
+        let ranges: Vec<Range<u64>> = Shard::all(7).map(|s| s.trials(trials)).collect();
+        assert_eq!(ranges[6].end, u64::MAX);
+        assert_eq!(ranges[3].start, (u128::from(u64::MAX) * 3 / 7) as u64);
+    }
+
+    #[test]
+    fn shard_syntax_is_one_based_k_of_n() {
+        assert_eq!("2/8".parse(), Ok(Shard { index: 2, count: 8 }));
+        assert_eq!("1/1".parse(), Ok(Shard { index: 1, count: 1 }));
+        assert_eq!(Shard { index: 3, count: 4 }.to_string(), "3/4");
+        for bad in [
+            "0/4", "5/4", "1/0", "0/0", "abc", "1/", "/4", "-1/4", "1.5/4", "2:4", "",
+        ] {
+            let err = bad.parse::<Shard>().expect_err(bad);
+            assert!(err.contains(bad), "error for `{bad}` quotes it: {err}");
+        }
+        assert!("0/4".parse::<Shard>().unwrap_err().contains("1..=4"));
+    }
+
+    const TEXT: &str = r#"
+name = "identity"
+trials = 20
+horizon_days = 30
+seed = 3
+output_dir = "somewhere"
+
+[baseline]
+label = "Status quo"
+
+[scenarios.channel]
+label = "Standing channel"
+measures.standing_channel.enabled = true
+"#;
+
+    fn sum_of(text: &str, source: &str, sets: &[&str], pairing: Pairing) -> String {
+        let mut overrides = Overrides::default();
+        for s in sets {
+            overrides.sets.push(s.parse().unwrap());
+        }
+        let experiment = parse(text, Path::new(source), &overrides).unwrap();
+        checksum(&experiment, pairing).unwrap()
+    }
+
+    #[test]
+    fn checksum_covers_what_changes_results_and_nothing_else() {
+        let base = sum_of(TEXT, "a.toml", &[], Pairing::Common);
+        assert_eq!(base.len(), 64);
+        assert_eq!(base, sum_of(TEXT, "a.toml", &[], Pairing::Common));
+        let same = [
+            sum_of(TEXT, "elsewhere/b.toml", &[], Pairing::Common),
+            sum_of(
+                &format!("# a comment\n{TEXT}"),
+                "a.toml",
+                &[],
+                Pairing::Common,
+            ),
+            sum_of(TEXT, "a.toml", &["output_dir=other"], Pairing::Common),
+            sum_of(TEXT, "a.toml", &["write_trials=true"], Pairing::Common),
+        ];
+        for s in same {
+            assert_eq!(s, base, "where the file and output are does not matter");
+        }
+        let different = [
+            ("seed", sum_of(TEXT, "a.toml", &["seed=4"], Pairing::Common)),
+            (
+                "trials",
+                sum_of(TEXT, "a.toml", &["trials=21"], Pairing::Common),
+            ),
+            (
+                "horizon",
+                sum_of(TEXT, "a.toml", &["horizon_days=31"], Pairing::Common),
+            ),
+            ("pairing", sum_of(TEXT, "a.toml", &[], Pairing::Independent)),
+            (
+                "a parameter",
+                sum_of(
+                    TEXT,
+                    "a.toml",
+                    &["pakistan.strike_threshold=0.61"],
+                    Pairing::Common,
+                ),
+            ),
+            (
+                "a label",
+                sum_of(
+                    TEXT,
+                    "a.toml",
+                    &["scenarios.channel.label=Other"],
+                    Pairing::Common,
+                ),
+            ),
+        ];
+        for (what, s) in different {
+            assert_ne!(s, base, "{what} changes the checksum");
+        }
+    }
+}
