@@ -14,6 +14,7 @@ use crate::output::{
 };
 use crate::scenario::Experiment;
 use anyhow::{Context, Result};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -149,6 +150,14 @@ fn corrupt(file: &Path, reason: impl Into<String>) -> ShardError {
     }
 }
 
+/// The fields of partial.json that say what it is, read before the rest.
+#[derive(Deserialize)]
+struct PartialHeader {
+    format: Option<String>,
+    format_version: Option<u32>,
+    tool_version: Option<String>,
+}
+
 /// Reads one part: a shard folder (its partial.json) or a partial.json file.
 fn read_part(arg: &Path) -> Result<Part, ShardError> {
     let file = if arg.is_dir() {
@@ -160,27 +169,31 @@ fn read_part(arg: &Path) -> Result<Part, ShardError> {
         file: file.clone(),
         reason: e.to_string(),
     })?;
-    let value: serde_json::Value =
+    // The header first, so that another format or version gets its own message; then the whole
+    // file straight into the accumulators (not through `serde_json::Value`, whose numbers
+    // cannot hold the 128-bit sums exactly).
+    let header: PartialHeader =
         serde_json::from_slice(&bytes).map_err(|e| corrupt(&file, format!("not JSON ({e})")))?;
-    let format = value.get("format").and_then(|v| v.as_str());
+    let format = header.format.as_deref();
     if format != Some(PARTIAL_FORMAT) {
         return Err(corrupt(
             &file,
             format!("its `format` is {format:?}, not \"{PARTIAL_FORMAT}\""),
         ));
     }
-    let version = value.get("format_version").and_then(|v| v.as_u64());
-    if version != Some(u64::from(PARTIAL_FORMAT_VERSION)) {
+    if header.format_version != Some(PARTIAL_FORMAT_VERSION) {
         return Err(ShardError::Version {
             file,
             what: format!(
                 "partial format version {}; this deescalate ({}) reads version {PARTIAL_FORMAT_VERSION}",
-                version.map_or("(none)".to_string(), |v| v.to_string()),
+                header
+                    .format_version
+                    .map_or("(none)".to_string(), |v| v.to_string()),
                 env!("CARGO_PKG_VERSION")
             ),
         });
     }
-    let tool = value.get("tool_version").and_then(|v| v.as_str());
+    let tool = header.tool_version.as_deref();
     if tool != Some(env!("CARGO_PKG_VERSION")) {
         return Err(ShardError::Version {
             file,
@@ -193,7 +206,7 @@ fn read_part(arg: &Path) -> Result<Part, ShardError> {
         });
     }
     let partial: Partial =
-        serde_json::from_value(value).map_err(|e| corrupt(&file, e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| corrupt(&file, e.to_string()))?;
     let shard = Shard::new(partial.shard, partial.shards).ok_or_else(|| {
         corrupt(
             &file,
@@ -390,4 +403,61 @@ fn concatenate_trials(parts: &[Part], path: &Path) -> Result<()> {
     writer
         .flush()
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Pairing;
+    use crate::model::{DayRecord, Outcomes};
+    use crate::output::{PartialConfig, write_partial};
+    use crate::stats::ArmStats;
+
+    /// Σq² of a large metric passes 2^64 quickly; it must come back from the file exactly.
+    #[test]
+    fn sums_beyond_64_bits_survive_the_partial_file() {
+        let mut arm = ArmStats::new(true, 2);
+        let outcomes = Outcomes {
+            trade_lost_usd: 4.0e12 + 1.0,
+            ..Default::default()
+        };
+        for _ in 0..3 {
+            arm.record_trial(&outcomes, &outcomes, &[DayRecord::default(); 2]);
+        }
+        let partial = Partial {
+            format: PARTIAL_FORMAT.into(),
+            format_version: PARTIAL_FORMAT_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            experiment: "big".into(),
+            seed: 1,
+            checksum: "0".repeat(64),
+            shard: 1,
+            shards: 1,
+            trials_per_arm: 3,
+            trial_start: 0,
+            trial_end: 3,
+            pairing: Pairing::Common,
+            config: PartialConfig {
+                source: "big.toml".into(),
+                text: String::new(),
+                sets: Vec::new(),
+                trials: None,
+                seed: None,
+            },
+            threads: 1,
+            wall_time_seconds: 0.0,
+            started_utc: String::new(),
+            trials_csv: None,
+            arms: vec![arm.clone()],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_partial(&dir.path().join(output::PARTIAL_JSON), &partial).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(output::PARTIAL_JSON)).unwrap();
+        assert!(
+            text.contains("48000000000024000000000003"),
+            "Σq² = 3·(4e12+1)² is written in full"
+        );
+        let part = read_part(dir.path()).unwrap();
+        assert_eq!(part.partial, partial);
+    }
 }
