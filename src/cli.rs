@@ -1,10 +1,10 @@
-//! The command line (clap): run, validate, params, metrics.
+//! The command line (clap): run (whole or one shard), merge, validate, params, metrics.
 //!
 //! `main` parses the arguments, calls `run`, prints an error chain once (`error: ...` then
 //! `caused by: ...`) and returns the exit code: 0 on success, 2 for bad input (configuration
 //! errors, bad usage), 1 for any other failure.
 
-use crate::experiment::{self, Pairing, RunOptions};
+use crate::experiment::{self, MergeOptions, Pairing, RunOptions, Shard, ShardError};
 use crate::model::Params;
 use crate::model::outcomes::METRICS;
 use crate::model::param_spec::Domain;
@@ -31,6 +31,8 @@ struct Cli {
 enum Command {
     /// Run an experiment file and write its results.
     Run(RunArgs),
+    /// Merge the partial results of `run --shard` into the run folder a single run writes.
+    Merge(MergeArgs),
     /// Check an experiment file and show what a run would do.
     Validate(ValidateArgs),
     /// List every model parameter: key, default, allowed and plausible range, unit, meaning, source.
@@ -103,6 +105,29 @@ struct RunArgs {
     /// HALF_WIDTH in every arm, or [precision] max_trials (default 20000) per arm have run.
     #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = parse_precision)]
     precision: Option<(String, f64)>,
+    /// Run only shard K of N (K from 1 to N): trials [⌊(K−1)·T/N⌋, ⌊K·T/N⌋) of the T trials,
+    /// every arm. Writes a partial result (partial.json) into --out (default
+    /// <output_dir>/<name>-shard-K-of-N) for `deescalate merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+fn parse_shard(arg: &str) -> Result<Shard, String> {
+    arg.parse()
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The shards' output folders (or their partial.json files), in any order: every shard
+    /// of one run, each once.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    /// Run folder to write (default <output_dir>/<name> of the experiment, as `run` writes).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing run folder.
+    #[arg(long)]
+    force: bool,
 }
 
 fn parse_precision(arg: &str) -> Result<(String, f64), String> {
@@ -162,7 +187,10 @@ pub fn main() -> i32 {
 
 /// 2 for bad input anywhere in the chain, 1 otherwise.
 fn exit_code(err: &anyhow::Error) -> i32 {
-    if err.chain().any(|c| c.is::<ConfigError>()) {
+    if err
+        .chain()
+        .any(|c| c.is::<ConfigError>() || c.is::<ShardError>())
+    {
         2
     } else {
         1
@@ -182,6 +210,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
         Command::Run(args) => run_experiment(&args, &mut out)?,
+        Command::Merge(args) => merge_parts(&args, &mut out)?,
         Command::Validate(args) => {
             let experiment = args.config.load()?;
             describe(&experiment, &mut out)?;
@@ -221,6 +250,9 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
             ),
         },
     };
+    if let Some(shard) = args.shard {
+        return run_shard(args, &experiment, &options, shard, out);
+    }
     let started = Instant::now();
     let report = experiment::run(&experiment, &options).with_context(|| {
         format!(
@@ -258,6 +290,57 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
             }
         )?;
     }
+    Ok(())
+}
+
+/// `run --shard K/N`: one shard's partial result.
+fn run_shard(
+    args: &RunArgs,
+    experiment: &Experiment,
+    options: &RunOptions,
+    shard: Shard,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let config = experiment::PartialConfig::read(&args.config.config, &args.config.overrides())?;
+    let report = experiment::run_shard(experiment, &config, options, shard).with_context(|| {
+        format!(
+            "running shard {shard} of experiment {} from {}",
+            experiment.name,
+            experiment.source.display()
+        )
+    })?;
+    let range = shard.trials(experiment.trials);
+    writeln!(
+        out,
+        "wrote {}: shard {shard}, trials {}..{} of {} × {} arms, in {}; combine all {} shards with `deescalate merge`",
+        report.out_dir.display(),
+        range.start,
+        range.end,
+        experiment.trials,
+        experiment.arms.len(),
+        wall_time(report.wall_time),
+        shard.count
+    )?;
+    Ok(())
+}
+
+/// `merge PARTS...`.
+fn merge_parts(args: &MergeArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let options = MergeOptions {
+        out: args.out.clone(),
+        force: args.force,
+    };
+    let report = experiment::merge(&args.parts, &options).context("merging partial results")?;
+    writeln!(
+        out,
+        "wrote {}: merged {} shards of {}: {} arms × {} trials, in {}",
+        report.out_dir.display(),
+        report.parts,
+        report.experiment,
+        report.arms,
+        report.trials,
+        wall_time(report.wall_time)
+    )?;
     Ok(())
 }
 

@@ -5,8 +5,15 @@
 //! default on the same seed `trial_seed(master, k, 0)` (common random numbers), so paired
 //! differences against the baseline are formed right there. Statistics are exact and
 //! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
+//!
+//! A run can also be split into shards ([`Shard`]: contiguous trial ranges, all arms of a
+//! trial together) that separate processes run with [`run_shard`], each writing a partial
+//! result; [`merge`] checks that the parts belong to one experiment and cover it exactly once,
+//! and writes the same folder as a single run, through the same ending ([`finish`]).
 
+mod merge;
 mod runner;
+mod shard;
 #[cfg(test)]
 mod tests;
 
@@ -16,16 +23,20 @@ use crate::scenario::{Experiment, Precision};
 use crate::stats::ArmStats;
 use anyhow::{Context, Result, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::IsTerminal;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
+pub use crate::output::PartialConfig;
+pub use merge::{MergeOptions, MergeReport, merge};
 pub use runner::CHUNK_TRIALS;
 pub(crate) use runner::Simulator;
+pub use shard::{Shard, ShardError, checksum, default_shard_dir, run_shard};
 
 /// How arms are seeded relative to each other.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pairing {
     /// Every arm of trial k runs on the same seed (common random numbers): paired differences
@@ -159,7 +170,8 @@ pub(crate) fn simulate_with<S: Simulator>(
 ) -> Result<Results> {
     let threads = thread_count(options.threads)?;
     let progress = progress_bar(experiment.trials, options.progress);
-    let results = batches(experiment, options, threads, &progress, &new_sim, None)?;
+    let all = 0..experiment.trials;
+    let results = batches(experiment, options, threads, &progress, &new_sim, None, all)?;
     progress.finish_and_clear();
     Ok(results)
 }
@@ -173,9 +185,10 @@ fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
     })
 }
 
-/// Runs the experiment's trials: `trials` per arm, or with a precision target in batches
-/// (`trials`, then doubling the total, capped at `max_trials`) until the target is met in every
-/// arm. Trial k always has the same seed, so results depend only on how many trials ran.
+/// Runs trial indices `trials` of every arm, or with a precision target (only ever from trial 0)
+/// in batches (`trials`, then doubling the total, capped at `max_trials`) until the target is
+/// met in every arm. Trial k always has the same seed, so results depend only on which trials
+/// ran.
 fn batches<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
@@ -183,14 +196,15 @@ fn batches<S: Simulator>(
     progress: &ProgressBar,
     new_sim: &(impl Fn() -> S + Sync),
     mut rows: Option<runner::RowSink>,
+    trials: Range<u64>,
 ) -> Result<Results> {
     let mut total = runner::empty_stats(experiment);
-    let mut done = 0;
-    let mut target = experiment.trials;
+    let mut done = trials.start;
+    let mut target = trials.end;
     let mut outcome = None;
     let mut count = 0;
     loop {
-        progress.set_length(target);
+        progress.set_length(target - trials.start);
         let keep = rows.is_some();
         let mut forward = |r: &[TrialRow]| rows.as_mut().map_or(Ok(()), |sink| sink(r));
         let sink: Option<runner::RowSink> = if keep { Some(&mut forward) } else { None };
@@ -229,7 +243,7 @@ fn batches<S: Simulator>(
         arms: total,
         threads,
         pairing: options.pairing,
-        trials: done,
+        trials: done - trials.start,
         precision: outcome,
     })
 }
@@ -247,43 +261,109 @@ pub(crate) fn run_with<S: Simulator>(
     options: &RunOptions,
     new_sim: impl Fn() -> S + Sync,
 ) -> Result<RunReport> {
-    let started = SystemTime::now();
-    let clock = Instant::now();
+    let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref());
     output::check_target_free(&target, options.force)?;
     let threads = thread_count(options.threads)?;
     let staging = output::Staging::create(&target)?;
-    let mut trials = match experiment.write_trials || options.write_trials {
+    let all = 0..experiment.trials;
+    let (results, files) = simulate_into(&staging, experiment, options, threads, &new_sim, all)?;
+    let force = options.force;
+    let finished = finish(
+        staging,
+        experiment,
+        &results,
+        files,
+        &started,
+        force,
+        |_| {},
+    )?;
+    Ok(RunReport {
+        out_dir: target,
+        files: finished.files,
+        wall_time: finished.wall_time,
+        threads,
+        trials: results.trials,
+        precision: results.precision,
+    })
+}
+
+/// Runs trial indices `trials` of every arm into `staging`: trials.csv as rows arrive, if
+/// asked for; returns the statistics and the files written.
+fn simulate_into<S: Simulator>(
+    staging: &output::Staging,
+    experiment: &Experiment,
+    options: &RunOptions,
+    threads: usize,
+    new_sim: &(impl Fn() -> S + Sync),
+    trials: Range<u64>,
+) -> Result<(Results, Vec<String>)> {
+    let keep = experiment.write_trials || options.write_trials;
+    let mut writer = match keep {
         true => Some(output::TrialsWriter::create(
             &staging.path().join(output::TRIALS_CSV),
             experiment,
         )?),
         false => None,
     };
-    let progress = progress_bar(experiment.trials, options.progress);
-    let mut sink = |rows: &[TrialRow]| trials.as_mut().map_or(Ok(()), |w| w.write_rows(rows));
-    let keep = experiment.write_trials || options.write_trials;
+    let progress = progress_bar(trials.end - trials.start, options.progress);
+    let mut sink = |rows: &[TrialRow]| writer.as_mut().map_or(Ok(()), |w| w.write_rows(rows));
     let sink: Option<runner::RowSink> = if keep { Some(&mut sink) } else { None };
-    let results = batches(experiment, options, threads, &progress, &new_sim, sink)?;
+    let results = batches(
+        experiment, options, threads, &progress, new_sim, sink, trials,
+    )?;
     progress.finish_and_clear();
     let mut files = Vec::new();
-    if let Some(writer) = trials {
+    if let Some(writer) = writer {
         writer.finish()?;
         files.push(output::TRIALS_CSV.to_string());
     }
-    files.extend(output::write_tables(staging.path(), experiment, &results)?);
-    let wall_time = clock.elapsed();
-    let manifest = output::Manifest::new(experiment, &results, started, wall_time, files)?;
+    Ok((results, files))
+}
+
+/// When a command started: the date for the record, the clock for its wall time.
+struct Started {
+    at: SystemTime,
+    clock: Instant,
+}
+
+impl Started {
+    fn now() -> Self {
+        Started {
+            at: SystemTime::now(),
+            clock: Instant::now(),
+        }
+    }
+}
+
+/// What [`finish`] wrote.
+struct Finished {
+    /// Every file in the output folder, the manifest last.
+    files: Vec<String>,
+    wall_time: Duration,
+}
+
+/// The one ending of `run` and `merge`: writes the tables of `results` and the manifest into
+/// `staging` (where `files` already are), lets `annotate` add to the manifest, and moves the
+/// folder into place (replacing an existing one only if `force`).
+fn finish(
+    staging: output::Staging,
+    experiment: &Experiment,
+    results: &Results,
+    mut files: Vec<String>,
+    started: &Started,
+    force: bool,
+    annotate: impl FnOnce(&mut output::Manifest),
+) -> Result<Finished> {
+    files.extend(output::write_tables(staging.path(), experiment, results)?);
+    let wall_time = started.clock.elapsed();
+    let mut manifest = output::Manifest::new(experiment, results, started.at, wall_time, files)?;
+    annotate(&mut manifest);
     output::write_manifest(&staging.path().join(output::MANIFEST_JSON), &manifest)?;
-    let files = manifest.files;
-    staging.commit(options.force)?;
-    Ok(RunReport {
-        out_dir: target,
-        files,
+    staging.commit(force)?;
+    Ok(Finished {
+        files: manifest.files,
         wall_time,
-        threads,
-        trials: results.trials,
-        precision: results.precision,
     })
 }
 

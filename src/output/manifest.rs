@@ -50,7 +50,9 @@ pub struct Manifest {
     pub horizon_days: u32,
     pub arms: Vec<ManifestArm>,
     pub crate_version: &'static str,
+    /// Worker threads (for a merged folder, the most any shard used; see `merged_from`).
     pub threads: usize,
+    /// Wall time of this command (for a merged folder, of the merge alone).
     pub wall_time_seconds: f64,
     /// Start of the run, RFC 3339 UTC.
     pub started_utc: String,
@@ -58,6 +60,24 @@ pub struct Manifest {
     pub files: Vec<String>,
     /// The fully resolved experiment (every arm's parameters).
     pub config: serde_json::Value,
+    /// For a folder written by `deescalate merge`: the shards' partial results, in shard order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<ManifestPart>,
+}
+
+/// One shard a merged folder was made from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestPart {
+    /// `K/N`.
+    pub shard: String,
+    /// The partial.json it was read from.
+    pub file: String,
+    /// The trial indices it ran, `[trial_start, trial_end)`.
+    pub trial_start: u64,
+    pub trial_end: u64,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub started_utc: String,
 }
 
 impl Manifest {
@@ -112,6 +132,7 @@ impl Manifest {
             files,
             config: serde_json::to_value(&experiment.resolved)
                 .context("cannot convert the resolved experiment to JSON")?,
+            merged_from: Vec::new(),
         })
     }
 }

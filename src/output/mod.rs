@@ -1,5 +1,6 @@
 //! Writers of a run's output folder: summary.csv, timeseries.csv, effects.csv, scenarios.csv,
-//! trials.csv and manifest.json, and the atomic folder handling around them.
+//! trials.csv and manifest.json, a shard's partial.json, and the atomic folder handling around
+//! them.
 //!
 //! effects.csv compares every arm with the effects baseline: `diff` is scenario mean −
 //! baseline mean (for 0/1 metrics such as `open_war`, the change in probability);
@@ -17,13 +18,18 @@
 mod folder;
 mod format;
 mod manifest;
+mod partial;
 mod tables;
 #[cfg(test)]
 mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
 pub use format::{format_number, rfc3339_utc};
-pub use manifest::{Manifest, ManifestArm, ManifestDesign, write_manifest};
+pub use manifest::{Manifest, ManifestArm, ManifestDesign, ManifestPart, write_manifest};
+pub use partial::{
+    FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial, PartialConfig,
+    copy_csv, hex, write_partial,
+};
 pub use tables::{
     HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
     write_timeseries,

@@ -72,6 +72,19 @@ impl ArmStats {
         self.timeseries.merge(&other.timeseries);
     }
 
+    /// Whether `other` can be merged into this: the same metrics (resolutions), baseline or
+    /// not, and the same horizon, and `other`'s distributions consistent. Statistics read from
+    /// a file are checked with this first.
+    pub fn can_merge(&self, other: &Self) -> bool {
+        let metrics = self.metrics.len() == other.metrics.len()
+            && (self.metrics.iter().zip(&other.metrics))
+                .all(|(a, b)| a.resolution() == b.resolution() && b.is_consistent());
+        let paired = self.paired.len() == other.paired.len()
+            && (self.paired.iter().zip(&other.paired))
+                .all(|(a, b)| a.resolution() == b.resolution());
+        metrics && paired && self.timeseries.horizon_days() == other.timeseries.horizon_days()
+    }
+
     /// The per-metric accumulators, in `METRICS` order.
     pub fn metrics(&self) -> &[MetricAcc] {
         &self.metrics

@@ -174,6 +174,16 @@ impl MetricAcc {
         }
     }
 
+    /// Whether the histogram counts the values and the extremes are in order (always so for
+    /// an accumulator built by pushing and merging; checked on ones read from a file).
+    pub fn is_consistent(&self) -> bool {
+        let counted = self
+            .histogram
+            .values()
+            .try_fold(0u64, |total, &c| total.checked_add(c));
+        counted == Some(self.n) && (self.n == 0 || self.min <= self.max)
+    }
+
     /// Number of (finite) values.
     pub fn n(&self) -> u64 {
         self.n

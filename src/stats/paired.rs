@@ -52,6 +52,11 @@ impl PairedAcc {
         }
     }
 
+    /// Values are counted in whole multiples of this.
+    pub fn resolution(&self) -> f64 {
+        self.resolution
+    }
+
     /// Adds one trial's pair of values; pairs with a NaN or infinite value are skipped.
     pub fn push(&mut self, baseline: f64, scenario: f64) {
         if !(baseline.is_finite() && scenario.is_finite()) {
