@@ -6,7 +6,10 @@
 //! differences against the baseline are formed right there. Statistics are exact and
 //! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
 
+pub mod calibration;
+pub mod quantity;
 mod runner;
+pub mod sensitivity;
 #[cfg(test)]
 mod tests;
 
@@ -160,6 +163,21 @@ pub(crate) fn simulate_with<S: Simulator>(
     let threads = thread_count(options.threads)?;
     let progress = progress_bar(experiment.trials, options.progress);
     let results = batches(experiment, options, threads, &progress, &new_sim, None)?;
+    progress.finish_and_clear();
+    Ok(results)
+}
+
+/// [`simulate_with`] that also hands every trial's row to `sink`, wave by wave in (trial, arm)
+/// order (for statistics over several arms of the same trial, e.g. Morris steps).
+pub(crate) fn simulate_rows_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    sink: runner::RowSink,
+) -> Result<Results> {
+    let threads = thread_count(options.threads)?;
+    let progress = progress_bar(experiment.trials, options.progress);
+    let results = batches(experiment, options, threads, &progress, new_sim, Some(sink))?;
     progress.finish_and_clear();
     Ok(results)
 }

@@ -22,7 +22,7 @@ mod tables;
 mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
-pub use format::{format_number, rfc3339_utc};
+pub use format::{format_number, rfc3339_utc, serialize_number, serialize_opt_number};
 pub use manifest::{Manifest, ManifestArm, ManifestDesign, write_manifest};
 pub use tables::{
     HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
