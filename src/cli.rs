@@ -4,6 +4,7 @@
 //! `caused by: ...`) and returns the exit code: 0 on success, 2 for bad input (configuration
 //! errors, bad usage), 1 for any other failure.
 
+use crate::cli_analysis::{CalibrateArgs, SensitivityArgs};
 use crate::experiment::{self, MergeOptions, Pairing, RunOptions, Shard, ShardError};
 use crate::model::Params;
 use crate::model::outcomes::METRICS;
@@ -39,11 +40,15 @@ enum Command {
     Params(ListArgs),
     /// List every outcome metric: name, unit, kind, definition.
     Metrics(ListArgs),
+    /// Compare the file's baseline arm with the real-world targets; write calibration.csv.
+    Calibrate(CalibrateArgs),
+    /// Morris elementary-effects screening of the baseline arm ([morris]); write sensitivity.csv.
+    Sensitivity(SensitivityArgs),
 }
 
 /// Changes to the experiment file from the command line.
 #[derive(Debug, Args)]
-struct ConfigArgs {
+pub(crate) struct ConfigArgs {
     /// Experiment file (TOML).
     config: PathBuf,
     /// Override a value: KEY=VALUE, VALUE in TOML syntax (0.5, true, "text", [1, 2]; a bare
@@ -69,7 +74,7 @@ impl ConfigArgs {
         }
     }
 
-    fn load(&self) -> Result<Experiment, ConfigError> {
+    pub(crate) fn load(&self) -> Result<Experiment, ConfigError> {
         scenario::load(&self.config, &self.overrides())
     }
 }
@@ -217,6 +222,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Params(args) => write_params(args.csv, &mut out)?,
         Command::Metrics(args) => write_metrics(args.csv, &mut out)?,
+        Command::Calibrate(args) => crate::cli_analysis::calibrate(&args, &mut out)?,
+        Command::Sensitivity(args) => crate::cli_analysis::sensitivity(&args, &mut out)?,
     }
     out.flush()?;
     Ok(())
@@ -344,7 +351,7 @@ fn merge_parts(args: &MergeArgs, out: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn wall_time(d: Duration) -> String {
+pub(crate) fn wall_time(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 60.0 {
         format!("{s:.1} s")
@@ -588,7 +595,11 @@ fn write_csv<T: Serialize>(rows: &[T], out: &mut impl Write) -> anyhow::Result<(
 }
 
 /// A table with every column but the last padded to its widest cell.
-fn write_aligned(header: &[&str], rows: &[Vec<String>], out: &mut impl Write) -> io::Result<()> {
+pub(crate) fn write_aligned(
+    header: &[&str],
+    rows: &[Vec<String>],
+    out: &mut impl Write,
+) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {

@@ -9,6 +9,7 @@
 //! - [`cli`]: the command line.
 
 pub mod cli;
+mod cli_analysis;
 pub mod experiment;
 pub mod model;
 pub mod output;

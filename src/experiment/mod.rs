@@ -11,8 +11,11 @@
 //! result; [`merge`] checks that the parts belong to one experiment and cover it exactly once,
 //! and writes the same folder as a single run, through the same ending ([`finish`]).
 
+pub mod calibration;
 mod merge;
+pub mod quantity;
 mod runner;
+pub mod sensitivity;
 mod shard;
 #[cfg(test)]
 mod tests;
@@ -168,10 +171,21 @@ pub(crate) fn simulate_with<S: Simulator>(
     options: &RunOptions,
     new_sim: impl Fn() -> S + Sync,
 ) -> Result<Results> {
+    simulate_rows_with(experiment, options, &new_sim, None)
+}
+
+/// [`simulate_with`] that also hands every trial's row to `sink`, if given, wave by wave in
+/// (trial, arm) order (for statistics over several arms of the same trial, e.g. Morris steps).
+pub(crate) fn simulate_rows_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    sink: Option<runner::RowSink>,
+) -> Result<Results> {
     let threads = thread_count(options.threads)?;
     let progress = progress_bar(experiment.trials, options.progress);
     let all = 0..experiment.trials;
-    let results = batches(experiment, options, threads, &progress, &new_sim, None, all)?;
+    let results = batches(experiment, options, threads, &progress, new_sim, sink, all)?;
     progress.finish_and_clear();
     Ok(results)
 }

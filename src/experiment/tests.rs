@@ -76,6 +76,7 @@ fn experiment(output_dir: &Path, trials: u64) -> Experiment {
         pairing: Pairing::Common,
         precision: None,
         design_points: Vec::new(),
+        morris: None,
     }
 }
 

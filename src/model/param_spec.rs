@@ -8,17 +8,18 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Domain {
-    /// A real number in `[min, max]`; `plausible` is the range screened by sensitivity analysis.
+    /// A real number in `[min, max]`; `plausible` is the range screened by sensitivity
+    /// analysis (`None`: the value is fixed by data or by definition and is not screened).
     Real {
         min: f64,
         max: f64,
-        plausible: (f64, f64),
+        plausible: Option<(f64, f64)>,
     },
-    /// A whole number in `[min, max]`.
+    /// A whole number in `[min, max]`, with an optional plausible range as for `Real`.
     Int {
         min: i64,
         max: i64,
-        plausible: (i64, i64),
+        plausible: Option<(i64, i64)>,
     },
     /// `true` or `false`.
     Flag,
@@ -27,37 +28,39 @@ pub enum Domain {
 }
 
 impl Domain {
-    /// A real in `[min, max]` whose plausible range is the whole allowed range.
+    /// A real in `[min, max]` with no plausible range (not screened by sensitivity analysis
+    /// until [`Domain::plausible`] gives one).
     pub const fn real(min: f64, max: f64) -> Self {
         Domain::Real {
             min,
             max,
-            plausible: (min, max),
+            plausible: None,
         }
     }
-    /// A whole number in `[min, max]`, all of it plausible.
+    /// A whole number in `[min, max]` with no plausible range.
     pub const fn int(min: i64, max: i64) -> Self {
         Domain::Int {
             min,
             max,
-            plausible: (min, max),
+            plausible: None,
         }
     }
     pub const fn flag() -> Self {
         Domain::Flag
     }
-    /// Narrow the plausible range (used by sensitivity analysis and Latin hypercube designs).
+    /// The plausible range: where the true value most likely lies given the sources, screened
+    /// by sensitivity analysis (`sensitivity`, `[morris]`) and used by Latin hypercube `{}`.
     pub const fn plausible(self, lo: f64, hi: f64) -> Self {
         match self {
             Domain::Real { min, max, .. } => Domain::Real {
                 min,
                 max,
-                plausible: (lo, hi),
+                plausible: Some((lo, hi)),
             },
             Domain::Int { min, max, .. } => Domain::Int {
                 min,
                 max,
-                plausible: (lo as i64, hi as i64),
+                plausible: Some((lo as i64, hi as i64)),
             },
             other => other,
         }
@@ -71,13 +74,18 @@ impl Domain {
             Domain::Choice { options } => format!("one of {}", options.join(", ")),
         }
     }
-    /// The plausible range as numbers, if the parameter is numeric.
+    /// The plausible range as numbers, if the parameter is numeric and has one.
     pub fn plausible_range(&self) -> Option<(f64, f64)> {
         match *self {
-            Domain::Real { plausible, .. } => Some(plausible),
-            Domain::Int { plausible, .. } => Some((plausible.0 as f64, plausible.1 as f64)),
+            Domain::Real { plausible, .. } => plausible,
+            Domain::Int { plausible, .. } => plausible.map(|(lo, hi)| (lo as f64, hi as f64)),
             _ => None,
         }
+    }
+
+    /// Whether values are whole numbers (rounded when a design maps a unit interval onto them).
+    pub fn is_int(&self) -> bool {
+        matches!(self, Domain::Int { .. })
     }
 }
 
@@ -177,4 +185,38 @@ macro_rules! param_section {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Params;
+
+    fn number(v: &toml::Value) -> Option<f64> {
+        v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
+    }
+
+    #[test]
+    fn plausible_ranges_lie_within_the_allowed_range_and_hold_the_default() {
+        for spec in Params::specs() {
+            let Some((lo, hi)) = spec.domain.plausible_range() else {
+                continue;
+            };
+            let (min, max) = match spec.domain {
+                super::Domain::Real { min, max, .. } => (min, max),
+                super::Domain::Int { min, max, .. } => (min as f64, max as f64),
+                _ => unreachable!("only numeric domains have a plausible range"),
+            };
+            assert!(
+                min <= lo && lo < hi && hi <= max,
+                "{}: plausible {lo}..{hi} not inside {min}..{max}",
+                spec.key
+            );
+            let default = number(&spec.default).expect("numeric default");
+            assert!(
+                (lo..=hi).contains(&default),
+                "{}: default {default} outside its plausible range {lo}..{hi}",
+                spec.key
+            );
+        }
+    }
 }

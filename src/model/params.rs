@@ -65,7 +65,7 @@ param_section! {
         /// Extra outrage factor for attacks in cities and the capital.
         outrage_city_factor: f64 = 2.0, Domain::real(1.0, 10.0).plausible(1.5, 3.0), "x", "000 \"including the capital\"";
         /// Pressure (0-1) above which a trigger attack leads to a cross-border strike (before doctrine and vulnerability).
-        strike_threshold: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.6), "index", "calibrated: CAL 2 strike series in 2024, more in 2025";
+        strike_threshold: f64 = 0.52, Domain::real(0.0, 1.0).plausible(0.3, 0.6), "index", "calibrated: CAL 2 strike series in 2024, 3 from Oct 2025 to Feb 2026";
         /// Daily probability of striking while a strike is pending at the threshold; rises with excess pressure.
         strike_hazard: f64 = 0.45, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "1/day", "CAL trigger-to-strike delay hours to 3 days";
         /// Days a trigger keeps a strike pending before the moment passes.
@@ -165,7 +165,7 @@ param_section! {
         /// Mean fighters per cell at the start.
         initial_cell_strength: f64 = 100.0, Domain::real(1.0, 1000.0).plausible(70.0, 140.0), "fighters", "assumption: about 6,000 fighters in all, the order of UN monitoring estimates (000 \"United Nations reporting\")";
         /// Most cells the network can hold (splits stop there).
-        max_cells: u32 = 160, Domain::int(1, 2000), "cells", "assumption: capacity bound";
+        max_cells: u32 = 160, Domain::int(1, 2000).plausible(120.0, 250.0), "cells", "assumption: capacity bound";
         /// Mean days between attacks of a cell at reference strength in calm conditions.
         attack_interval_days: f64 = 42.0, Domain::real(1.0, 1000.0).plausible(30.0, 55.0), "days", "CAL ~530 TTP attacks a year (PICSS 1,063 x GTI ~1/2)";
         /// Daily recruits per fighter in calm conditions.
@@ -181,7 +181,7 @@ param_section! {
         /// A cell splits in two above this strength.
         split_strength: f64 = 220.0, Domain::real(2.0, 10000.0).plausible(150.0, 300.0), "fighters", "assumption";
         /// A cell dissolves below this strength.
-        dissolve_strength: f64 = 5.0, Domain::real(0.0, 100.0), "fighters", "assumption";
+        dissolve_strength: f64 = 5.0, Domain::real(0.0, 100.0).plausible(2.0, 10.0), "fighters", "assumption";
         /// Days a relocated cell needs before it can attack again.
         relocation_delay_days: f64 = 20.0, Domain::real(0.0, 365.0).plausible(10.0, 40.0), "days", "001 \"relocated\"";
         /// Attacks per day by other militant groups (not TTP, not staged across the border).
@@ -199,9 +199,9 @@ param_section! {
         /// Share aimed at residential areas.
         target_residential: f64 = 0.25, Domain::real(0.0, 1.0), "share", "001 \"residential areas\"";
         /// Share aimed at cities.
-        target_city: f64 = 0.098, Domain::real(0.0, 1.0), "share", "000 \"series of terrorist attacks inside Pakistan\"";
+        target_city: f64 = 0.0984, Domain::real(0.0, 1.0), "share", "000 \"series of terrorist attacks inside Pakistan\"; the target shares sum to 1, so they have no plausible range of their own";
         /// Share aimed at the capital.
-        target_capital: f64 = 0.002, Domain::real(0.0, 1.0).plausible(0.0, 0.01), "share", "CAL 2 major Islamabad attacks in 2025-26";
+        target_capital: f64 = 0.0016, Domain::real(0.0, 1.0), "share", "calibrated: CAL 2 major Islamabad attacks in 2025-26 (about 1.7 a year)";
         /// Mean security-force deaths of an attack on a checkpoint (before severity).
         security_deaths_checkpoint: f64 = 0.6, Domain::real(0.0, 100.0).plausible(0.5, 1.2), "deaths", "calibrated: CAL 664 security deaths (PICSS 2025)";
         /// Mean security-force deaths of an attack on a convoy.
@@ -279,11 +279,11 @@ param_section! {
         /// Kabul's trust in the mediator.
         trust_af: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.3, 0.9), "index", "assumption";
         /// Leverage: daily chance of brokering a ceasefire when fully accepted.
-        leverage: f64 = 0.15, Domain::real(0.0, 1.0).plausible(0.05, 0.3), "1/day", "CAL Doha ceasefire about a week after the Oct 2025 clashes";
+        leverage: f64 = 0.15, Domain::real(0.0, 1.0).plausible(0.01, 0.06), "1/day", "CAL Doha ceasefire about a week after the Oct 2025 clashes (per-mediator defaults 0.02-0.035)";
         /// Lowest rung at which it engages unprompted.
-        readiness_rung: u32 = 3, Domain::int(1, 5), "rung", "001 \"talks cannot begin only after a bombing or a border clash\"";
+        readiness_rung: u32 = 3, Domain::int(1, 5).plausible(2.0, 5.0), "rung", "001 \"talks cannot begin only after a bombing or a border clash\"";
         /// Style: 0 facilitates, 1 dictates policy (dictating lowers acceptance).
-        dictation: f64 = 0.1, Domain::real(0.0, 1.0), "index", "001 \"Their job should not be to dictate policy\"";
+        dictation: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.0, 0.5), "index", "001 \"Their job should not be to dictate policy\"";
     }
 }
 
@@ -315,7 +315,7 @@ param_section! {
         /// Daily decay of short-term resentment.
         resentment_decay: f64 = 0.01, Domain::real(0.0, 1.0).plausible(0.005, 0.03), "1/day", "assumption: months";
         /// Daily decay of long-memory resentment.
-        generational_decay: f64 = 0.0001, Domain::real(0.0, 0.01), "1/day", "000 \"across generations\" (half-life ~20 years)";
+        generational_decay: f64 = 0.0001, Domain::real(0.0, 0.01).plausible(0.00005, 0.0003), "1/day", "000 \"across generations\" (half-life ~20 years)";
         /// Long-memory resentment at the start.
         initial_generational_resentment: f64 = 0.25, Domain::real(0.0, 1.0).plausible(0.1, 0.4), "index", "000 \"memories of foreign intervention\"";
         /// Short-term resentment at the start.
@@ -327,7 +327,7 @@ param_section! {
     /// Afghan refugees in Pakistan: stock, deportation pace, social ties as a stabiliser.
     pub struct Refugees {
         /// Afghans in Pakistan at the start.
-        initial_stock: f64 = 3.5e6, Domain::real(0.0, 1.0e7), "people", "CAL 3.5-4 million (UNHCR 2023: 3.7M)";
+        initial_stock: f64 = 3.5e6, Domain::real(0.0, 1.0e7).plausible(2.5e6, 4.0e6), "people", "CAL 3.5-4 million (UNHCR 2023: 3.7M); returns since 2023 make the lower end of the plausible range possible by late 2025";
         /// Returns and deportations per day in calm conditions.
         base_deportations_per_day: f64 = 2100.0, Domain::real(0.0, 1.0e5).plausible(1000.0, 2500.0), "people/day", "CAL ~532,000 by early Sep 2025 (IOM, UNHCR)";
         /// Multiplier on the pace during a deportation drive.
@@ -341,7 +341,7 @@ param_section! {
     /// The escalation ladder: how recent actions set the rung, crisis episodes.
     pub struct Ladder {
         /// Days an action keeps the ladder on its rung after it happens.
-        memory_days: u32 = 7, Domain::int(1, 60).plausible(4.0, 14.0), "days", "assumption";
+        memory_days: u32 = 10, Domain::int(1, 60).plausible(4.0, 14.0), "days", "calibrated: 001 crises \"every few months\" (episodes about 66 days apart)";
         /// Rung at or above which a day counts as a crisis day (episodes are runs of such days).
         crisis_rung: u32 = 2, Domain::int(1, 5), "rung", "001 \"Every few months ... the same crisis\"";
         /// Deaths in an attributed attack that make it the subject of an official accusation (triggers always are).
@@ -363,7 +363,7 @@ param_section! {
         /// Chance that a strike kills civilians (before intelligence and doctrine).
         strike_civilian_risk: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "probability", "CAL individual strikes reported at 8, 10 and 46 dead";
         /// Mean Afghan civilians killed when a strike does kill civilians.
-        strike_civilian_deaths: f64 = 12.0, Domain::real(0.0, 500.0).plausible(6.0, 25.0), "deaths", "CAL UNAMA 70 in Oct-Dec 2025; 8, 10, 46 per strike";
+        strike_civilian_deaths: f64 = 25.0, Domain::real(0.0, 500.0).plausible(8.0, 46.0), "deaths", "calibrated: CAL UNAMA 70 in Oct-Dec 2025; 8, 10, 46 per strike";
     }
 }
 
@@ -409,7 +409,7 @@ macro_rules! measure_section {
                 /// Whether the measure is in force.
                 enabled: bool = false, Domain::flag(), "-", $msource;
                 /// Strength of the measure (0 nominal, 1 full).
-                intensity: f64 = 0.8, Domain::real(0.0, 1.0), "index", "assumption: a strong but imperfect implementation";
+                intensity: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.0, 1.0), "index", "assumption: a strong but imperfect implementation";
                 /// Day the measure starts (0 = from the outset).
                 start_day: u32 = 0, Domain::int(0, 36500), "day", "assumption";
                 $($rest)*
@@ -458,11 +458,11 @@ measure_section! {
     pub struct MediationMeasure {
         source: "000 \"third-party facilitation by actors such as Türkiye or Qatar\"; 001 \"International mediation without international interference\"";
         /// Rung from which mediators engage under the measure (1 = at the first accusation).
-        engage_rung: u32 = 1, Domain::int(1, 5), "rung", "001 \"Active political engagement\"";
+        engage_rung: u32 = 1, Domain::int(1, 5).plausible(1.0, 3.0), "rung", "001 \"Active political engagement\"";
         /// Extra leverage at full intensity (multiplier minus one).
         leverage_boost: f64 = 1.0, Domain::real(0.0, 5.0).plausible(0.5, 2.0), "share", "assumption";
         /// Style imposed on all mediators: 0 facilitate, 1 dictate.
-        dictation: f64 = 0.0, Domain::real(0.0, 1.0), "index", "001 \"not to dictate policy, but to ensure that commitments are honored\"";
+        dictation: f64 = 0.0, Domain::real(0.0, 1.0).plausible(0.0, 0.5), "index", "001 \"not to dictate policy, but to ensure that commitments are honored\"";
     }
 }
 
@@ -501,7 +501,7 @@ measure_section! {
         /// Extra daily decay of sector tension from regular border meetings at full intensity.
         border_meetings: f64 = 0.05, Domain::real(0.0, 1.0).plausible(0.02, 0.1), "1/day", "001 \"regular border meetings\"";
         /// Political coordination the channel provides to border fencing (0-1).
-        coordination: f64 = 1.0, Domain::real(0.0, 1.0), "index", "001 \"political coordination\"";
+        coordination: f64 = 1.0, Domain::real(0.0, 1.0).plausible(0.5, 1.0), "index", "001 \"political coordination\"";
     }
 }
 
@@ -521,7 +521,7 @@ measure_section! {
     pub struct Fencing {
         source: "001 \"More fences and more patrols do not make up for missing political coordination\"";
         /// Fencing level added at full intensity (capped at 1).
-        fencing_added: f64 = 0.4, Domain::real(0.0, 1.0), "index", "assumption";
+        fencing_added: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.2, 0.6), "index", "assumption";
         /// Militarisation added at full intensity (more posts, more friction).
         militarisation_added: f64 = 0.2, Domain::real(0.0, 1.0).plausible(0.0, 0.4), "index", "001 \"more militarized ... yet still porous\"";
     }

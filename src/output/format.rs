@@ -54,3 +54,19 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
+
+/// Serde helper: a number cell printed by [`format_number`] (for `#[serde(serialize_with)]`).
+pub fn serialize_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_number(*x))
+}
+
+/// Serde helper: an optional number cell, empty when undefined.
+pub fn serialize_opt_number<S: serde::Serializer>(
+    x: &Option<f64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(v) if v.is_finite() => s.serialize_str(&format_number(*v)),
+        _ => s.serialize_none(),
+    }
+}

@@ -137,8 +137,8 @@ impl Manifest {
     }
 }
 
-/// Writes `manifest` as pretty JSON to `path`.
-pub fn write_manifest(path: &Path, manifest: &Manifest) -> Result<()> {
+/// Writes `manifest` (a [`Manifest`], or another command's record) as pretty JSON to `path`.
+pub fn write_manifest(path: &Path, manifest: &impl Serialize) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut writer = BufWriter::new(file);
     serde_json::to_writer_pretty(&mut writer, manifest)

@@ -24,7 +24,7 @@ mod tables;
 mod tests;
 
 pub use folder::{Staging, check_target_free, default_dir, target_dir};
-pub use format::{format_number, rfc3339_utc};
+pub use format::{format_number, rfc3339_utc, serialize_number, serialize_opt_number};
 pub use manifest::{Manifest, ManifestArm, ManifestDesign, ManifestPart, write_manifest};
 pub use partial::{
     FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial, PartialConfig,

@@ -315,16 +315,12 @@ pub(crate) fn parse_lhs(v: &Value, master_seed: u64, ctx: &Ctx) -> Result<Design
         }
         Some(v) => return Err(ctx.wrong_type(&points_path, v, points_allowed)),
     };
-    let seed_path = p(&["latin_hypercube", "seed"]);
-    let seed = match table.get("seed") {
-        None => mix64(master_seed ^ 0x4C48_535F_5345_4544),
-        Some(Value::Integer(i)) if *i >= 0 => *i as u64,
-        Some(v @ Value::String(s)) => s
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| ctx.not_allowed(&seed_path, v, "a whole number of at least 0"))?,
-        Some(v) => return Err(ctx.out_of_range(&seed_path, v, "a whole number of at least 0")),
-    };
+    let seed = design_seed(
+        "latin_hypercube",
+        table,
+        mix64(master_seed ^ 0x4C48_535F_5345_4544),
+        ctx,
+    )?;
     let mut keys = Vec::new();
     let mut ranges = Vec::new();
     for (key, value) in params_of("latin_hypercube", table, &["arms", "points", "seed"], ctx)? {
@@ -350,7 +346,18 @@ pub(crate) fn parse_lhs(v: &Value, master_seed: u64, ctx: &Ctx) -> Result<Design
             return Err(ctx.not_allowed(&kp, &t[k], "from and to"));
         }
         let range = match (t.get("from"), t.get("to")) {
-            (None, None) => spec.domain.plausible_range().expect("numeric"),
+            (None, None) => match spec.domain.plausible_range() {
+                Some(range) => range,
+                None => {
+                    return Err(ctx.not_allowed(
+                        &path,
+                        &value,
+                        format!(
+                            "{{ from = A, to = B }}: {key} has no plausible range in the registry (`deescalate params`), so {{}} cannot stand for one"
+                        ),
+                    ));
+                }
+            },
             (Some(a), Some(b)) => {
                 let (Some(lo), Some(hi)) = (number(a), number(b)) else {
                     return Err(ctx.wrong_type(&path, &value, LHS_PARAM_ALLOWED));
@@ -389,6 +396,25 @@ pub(crate) fn parse_lhs(v: &Value, master_seed: u64, ctx: &Ctx) -> Result<Design
         keys,
         points,
     })
+}
+
+/// A design's optional `seed` (a whole number, or a string above i64::MAX), else `default`.
+pub(crate) fn design_seed(
+    section: &str,
+    table: &Table,
+    default: u64,
+    ctx: &Ctx,
+) -> Result<u64, ConfigError> {
+    let path = p(&[section, "seed"]);
+    match table.get("seed") {
+        None => Ok(default),
+        Some(Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
+        Some(v @ Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| ctx.not_allowed(&path, v, "a whole number of at least 0")),
+        Some(v) => Err(ctx.out_of_range(&path, v, "a whole number of at least 0")),
+    }
 }
 
 /// `n` points in the unit cube of `dims` dimensions, one in each of the `n` equal strata of

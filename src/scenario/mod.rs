@@ -37,6 +37,11 @@
 //! metric = "open_war"
 //! half_width = 0.02
 //! max_trials = 20000                 # default 20000
+//!
+//! [morris]                           # Morris screening for `deescalate sensitivity`
+//! trajectories = 10
+//! levels = 4                         # even
+//! trials = 128                       # optional, default: trials
 //! ```
 //!
 //! Design points become arms after the named arm they extend: `cbm.p001`, `cbm.p002`, ...
@@ -53,6 +58,7 @@
 mod check;
 mod design;
 mod error;
+mod morris;
 mod overrides;
 mod schema;
 #[cfg(test)]
@@ -60,6 +66,7 @@ mod tests;
 
 pub use design::{DEFAULT_MAX_TRIALS, Precision, plain};
 pub use error::{ConfigError, KeyKind};
+pub use morris::{DEFAULT_METRICS, Morris};
 pub use overrides::{Overrides, SetOverride};
 
 use crate::model::Params;
@@ -98,6 +105,8 @@ pub struct Experiment {
     pub precision: Option<Precision>,
     /// Design points per design (`[sweep]` grid size, `[latin_hypercube]` points), in that order.
     pub design_points: Vec<(String, usize)>,
+    /// A Morris screening of the effects baseline arm (`[morris]`), if any.
+    pub morris: Option<Morris>,
 }
 
 /// One policy arm: a named parameter set.
@@ -224,6 +233,11 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         .as_ref()
         .map(|v| design::parse_precision(v, ctx))
         .transpose()?;
+    let mut morris = file
+        .morris
+        .as_ref()
+        .map(|v| morris::parse(v, file.seed, ctx))
+        .transpose()?;
     let mut named = vec![file.baseline.clone()];
     named.extend(file.scenarios.iter().cloned());
     let mut all = design::expand(named, &designs, ctx)?;
@@ -275,6 +289,11 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         "effects_baseline".into(),
         arms[effects_baseline].id.clone().into(),
     );
+    if let Some(m) = &mut morris
+        && !m.parameters_given
+    {
+        m.parameters = morris::default_parameters(&arms[effects_baseline].params);
+    }
     resolved.insert(
         "pairing".into(),
         match file.pairing {
@@ -314,6 +333,7 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         pairing: file.pairing,
         precision,
         design_points,
+        morris,
     })
 }
 

@@ -88,6 +88,11 @@ pub(crate) const SETTINGS: &[Setting] = &[
         allowed: super::design::PRECISION_ALLOWED,
         text: false,
     },
+    Setting {
+        key: "morris",
+        allowed: super::morris::MORRIS_ALLOWED,
+        text: false,
+    },
 ];
 
 const PAIRING_ALLOWED: &str =
@@ -276,6 +281,7 @@ pub(crate) struct ExperimentFile {
     pub effects_baseline: Option<String>,
     pub pairing: crate::experiment::Pairing,
     pub precision: Option<Value>,
+    pub morris: Option<Value>,
 }
 
 fn path1(key: &str) -> Vec<String> {
@@ -393,6 +399,7 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
         sweep: tree.remove("sweep"),
         latin_hypercube: tree.remove("latin_hypercube"),
         precision: tree.remove("precision"),
+        morris: tree.remove("morris"),
         effects_baseline,
         pairing,
         name,

@@ -448,7 +448,7 @@ fn target_shares_must_sum_to_one() {
         ],
     );
     // Shifting share between targets keeps the sum.
-    let ok = with_baseline("militants.target_city = 0.198\nmilitants.target_checkpoint = 0.35");
+    let ok = with_baseline("militants.target_city = 0.1984\nmilitants.target_checkpoint = 0.35");
     assert!(load_text(&ok, &Overrides::none()).2.is_ok());
 }
 

@@ -36,12 +36,14 @@ mod arm;
 mod interval;
 mod metric;
 mod paired;
+mod ratio;
 mod timeseries;
 
 pub use arm::ArmStats;
 pub use interval::{Interval, Z_975, t_interval, t_quantile_975, welch_interval, wilson_interval};
 pub use metric::{MetricAcc, Summary};
 pub use paired::{PairedAcc, PairedSummary};
+pub use ratio::RatioAcc;
 pub use timeseries::{RUNG_COUNT, TimeseriesAcc, TimeseriesRow};
 
 #[cfg(test)]

@@ -95,6 +95,11 @@ impl PairedAcc {
         (self.n > 0).then(|| sum as f64 / self.n as f64 * self.resolution)
     }
 
+    /// Standard deviation of the per-trial differences (`None` below two pairs).
+    pub fn diff_sd(&self) -> Option<f64> {
+        exact_variance(self.n, self.sum_diff, self.sum_diff_sq).map(|v| v.sqrt() * self.resolution)
+    }
+
     /// The paired effect with its paired t interval.
     pub fn summary(&self) -> PairedSummary {
         let baseline_mean = self.mean_of(self.sum_baseline);

@@ -1,0 +1,241 @@
+//! End-to-end tests of `deescalate calibrate` and `deescalate sensitivity`: calibration.csv's
+//! columns and rows, the calibration table in docs/MODEL.md against what the command prints,
+//! sensitivity.csv's columns, and bad `[morris]` sections (exit 2, the key named, no folder).
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn deescalate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deescalate"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+/// The header and records of a CSV file.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const SMALL: &str = r#"
+name = "small"
+trials = 60
+horizon_days = 365
+seed = 5
+
+[baseline]
+label = "Status quo"
+
+[scenarios.channel]
+measures.standing_channel.enabled = true
+"#;
+
+const MORRIS: &str = r#"
+[morris]
+trajectories = 2
+levels = 4
+trials = 16
+parameters = ["pakistan.strike_threshold", "pakistan.anger_decay"]
+"#;
+
+#[test]
+fn calibrate_writes_one_row_per_target_with_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("small.toml"), SMALL).unwrap();
+    let out = deescalate(dir.path(), &["calibrate", "small.toml", "--out", "cal"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("arm baseline (1 of 2 arms in the file)"),
+        "{printed}"
+    );
+    let (header, records) = read_csv(&dir.path().join("cal/calibration.csv"));
+    assert_eq!(
+        header,
+        [
+            "target",
+            "quantity",
+            "unit",
+            "real_low",
+            "real_high",
+            "real_figure",
+            "source",
+            "simulated_mean",
+            "ci95_low",
+            "ci95_high",
+            "n",
+            "in_range",
+            "ci_overlaps",
+            "note"
+        ]
+    );
+    let targets = deescalate::experiment::calibration::TARGETS;
+    assert_eq!(records.len(), targets.len());
+    for (record, target) in records.iter().zip(targets) {
+        assert_eq!(&record[0], target.name);
+        let low: f64 = record[3].parse().unwrap();
+        let high: f64 = record[4].parse().unwrap();
+        assert!(low <= high);
+        let mean: f64 = record[7].parse().unwrap();
+        let in_range = (low..=high).contains(&mean);
+        assert_eq!(
+            &record[11],
+            if in_range { "true" } else { "false" },
+            "{record:?}"
+        );
+        assert!(!record[6].is_empty(), "every target names its source");
+    }
+    // Each printed row shows a target and its verdict.
+    for t in targets {
+        assert!(printed.contains(t.name), "{} not printed", t.name);
+    }
+    for file in ["calibration.csv", "summary.csv", "manifest.json"] {
+        assert!(dir.path().join("cal").join(file).is_file(), "{file}");
+    }
+    // The folder is not overwritten without --force.
+    let again = deescalate(dir.path(), &["calibrate", "small.toml", "--out", "cal"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists"));
+}
+
+#[test]
+fn docs_calibration_table_matches_the_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = deescalate(
+        root,
+        &[
+            "calibrate",
+            "configs/status_quo.toml",
+            "--markdown",
+            "--no-progress",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let docs = fs::read_to_string(root.join("docs/MODEL.md")).unwrap();
+    let (begin, end) = ("<!-- calibration:begin -->\n", "<!-- calibration:end -->");
+    let start = docs
+        .find(begin)
+        .expect("docs/MODEL.md has the calibration markers")
+        + begin.len();
+    let stop = docs[start..].find(end).expect("end marker") + start;
+    assert!(
+        docs[start..stop] == printed,
+        "docs/MODEL.md's calibration table is out of date; regenerate it with\n  \
+         cargo run --release -- calibrate configs/status_quo.toml --markdown\n\
+         and paste the output between the calibration markers.\n--- command printed ---\n{printed}"
+    );
+}
+
+#[test]
+fn sensitivity_writes_ranked_rows_for_every_parameter_and_metric() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("m.toml"), format!("{SMALL}{MORRIS}")).unwrap();
+    let out = deescalate(
+        dir.path(),
+        &["sensitivity", "m.toml", "--out", "s", "--threads", "2"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (header, records) = read_csv(&dir.path().join("s/sensitivity.csv"));
+    assert_eq!(
+        header,
+        [
+            "parameter",
+            "metric",
+            "rank",
+            "mu_star",
+            "mu",
+            "sigma",
+            "noise_se",
+            "above_noise",
+            "unit",
+            "plausible_low",
+            "plausible_high"
+        ]
+    );
+    // Two parameters × the five default metrics, ranks 1 and 2 (or a shared 1) per metric.
+    assert_eq!(records.len(), 10);
+    for pair in records.chunks(2) {
+        assert_eq!(pair[0][1], pair[1][1]);
+        assert_eq!(&pair[0][2], "1");
+        let (a, b): (f64, f64) = (pair[0][3].parse().unwrap(), pair[1][3].parse().unwrap());
+        assert!(a >= b);
+    }
+    assert!(dir.path().join("s/manifest.json").is_file());
+}
+
+#[test]
+fn bad_morris_sections_exit_2_naming_the_key_and_write_nothing() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "[morris]\nlevels = 4\n",
+            &["morris.trajectories is missing"],
+        ),
+        (
+            "[morris]\ntrajectories = 5\nlevels = 3\n",
+            &["morris.levels = 3", "even"],
+        ),
+        (
+            "[morris]\ntrajectories = 1\nlevels = 4\n",
+            &["morris.trajectories = 1", "from 2"],
+        ),
+        (
+            "[morris]\ntrajectories = 5\nlevels = 4\nmetrics = [\"days_to_open_war\"]\n",
+            &[
+                "morris.metrics",
+                "days_to_open_war",
+                "defined in every trial",
+            ],
+        ),
+        (
+            "[morris]\ntrajectories = 5\nlevels = 4\nparameters = [\"border.trade_torkham_usd\"]\n",
+            &["morris.parameters", "trade_torkham_usd", "has none"],
+        ),
+        (
+            "[morris]\ntrajectories = 5\nlevels = 4\nparameters = [\"pakistan.strike_treshold\"]\n",
+            &[
+                "morris.parameters",
+                "did you mean \"pakistan.strike_threshold\"",
+            ],
+        ),
+        (
+            "[morris]\ntrajectories = 5\nlevles = 4\n",
+            &["morris.levles", "did you mean morris.levels"],
+        ),
+    ];
+    for (section, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("m.toml"), format!("{SMALL}{section}")).unwrap();
+        let out = deescalate(dir.path(), &["sensitivity", "m.toml", "--out", "s"]);
+        assert_eq!(out.status.code(), Some(2), "{section}: {}", stderr(&out));
+        let msg = stderr(&out);
+        assert!(msg.contains("m.toml"), "{msg}");
+        for e in *expected {
+            assert!(msg.contains(e), "{section}: `{e}` not in: {msg}");
+        }
+        assert!(!dir.path().join("s").exists());
+    }
+    // A file without [morris] cannot be screened.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("m.toml"), SMALL).unwrap();
+    let out = deescalate(dir.path(), &["sensitivity", "m.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("morris is missing"),
+        "{}",
+        stderr(&out)
+    );
+}
