@@ -5,6 +5,7 @@
 use super::agents::{
     Accord, Afghanistan, Cell, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
 };
+use super::derived::Derived;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
 use rand::RngExt;
@@ -42,6 +43,18 @@ pub struct Today {
     pub clash: bool,
     /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
     pub war_began: bool,
+}
+
+impl Today {
+    /// Records an attack for attribution, within the capacity reserved at construction so
+    /// that the daily step never allocates (the reserve holds every cell's attack plus
+    /// other groups'; an attack beyond it would still count but go unattributed).
+    #[inline]
+    pub fn record_attack(&mut self, attack: AttackEvent) {
+        if self.attacks.len() < self.attacks.capacity() {
+            self.attacks.push(attack);
+        }
+    }
 }
 
 /// Recent actions that set the rung, and crisis-episode bookkeeping.
@@ -217,6 +230,8 @@ pub struct World {
     pub tally: Tally,
     pub levers: Levers,
     pub streams: Streams,
+    /// Per-trial constants derived from the parameters.
+    pub derived: Derived,
 }
 
 /// Most attacks one day can hold without allocating: every cell plus other groups' attacks.
@@ -243,12 +258,8 @@ impl World {
             tally: Tally::default(),
             levers: Levers::default(),
             streams: Streams::new([0; 32]),
+            derived: Derived::new(params),
         }
-    }
-
-    /// Room for one more attack today without allocating.
-    pub fn attack_capacity_left(&self) -> bool {
-        self.today.attacks.len() < self.today.attacks.capacity()
     }
 
     /// Resets every agent to the scenario's initial conditions for a new trial.
@@ -257,6 +268,7 @@ impl World {
             *self = World::new(params);
         }
         self.streams = Streams::new(seed);
+        self.derived = Derived::new(params);
         self.day = 0;
         let p = &params.pakistan;
         self.pk = Pakistan {

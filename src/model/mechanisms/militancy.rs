@@ -17,18 +17,29 @@ pub fn chaos_factor(world: &World, params: &Params) -> f64 {
 /// `rate = r0 * (chaos + resentment_effect * R + vacuum_effect * (1 - effort)) * (1 - S / K)`.
 pub fn recruit_militants(world: &mut World, params: &Params) {
     let m = &params.militants;
-    let total = world.militant_strength();
+    // One pass for the total and the extremes. Rounding is monotone, so the strongest cell
+    // after growth is the strongest before it times the growth (growth >= 1 > 0): the
+    // extremes tell whether any cell will cross the split or dissolve strength.
+    let (mut total, mut strongest, mut weakest) = (-0.0, f64::MIN, f64::MAX);
+    for cell in &world.cells {
+        let s = cell.strength;
+        total += s;
+        // Plain comparisons (not f64::max, which handles NaN at a cost in the hot loop).
+        strongest = if s > strongest { s } else { strongest };
+        weakest = if s < weakest { s } else { weakest };
+    }
     let room = (1.0 - total / m.carrying_capacity).max(0.0);
     let drive = chaos_factor(world, params)
         + m.resentment_effect * world.af.total_resentment()
         + m.vacuum_effect * (1.0 - world.af.effort);
     let growth = 1.0 + m.recruitment_rate * drive * room;
-    let mut reshape = false;
     for cell in &mut world.cells {
         cell.strength *= growth;
-        reshape |= cell.strength > m.split_strength || cell.strength < m.dissolve_strength;
     }
-    world.today.cells_to_reshape = reshape;
+    world.today.cells_to_reshape = growth.is_nan()
+        || growth <= 0.0
+        || strongest * growth > m.split_strength
+        || weakest * growth < m.dissolve_strength;
 }
 
 /// Cells above the split strength divide (the new cell shares the sanctuary); cells below
