@@ -3,7 +3,7 @@
 //! daily step allocates nothing.
 
 use super::agents::{
-    Accord, Afghanistan, Cell, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
+    Accord, Afghanistan, Cell, Cells, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
 };
 use super::derived::Derived;
 use super::params::Params;
@@ -220,7 +220,7 @@ pub struct World {
     pub day: u32,
     pub pk: Pakistan,
     pub af: Afghanistan,
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
     pub sectors: [Sector; SECTOR_COUNT],
     pub mediators: [MediatorState; 4],
     pub refugees: RefugeeState,
@@ -245,7 +245,7 @@ impl World {
             day: 0,
             pk: Pakistan::default(),
             af: Afghanistan::default(),
-            cells: Vec::with_capacity(max_cells),
+            cells: Cells::with_capacity(max_cells),
             sectors: [Sector::default(); SECTOR_COUNT],
             mediators: [MediatorState::default(); 4],
             refugees: RefugeeState::default(),
@@ -330,7 +330,7 @@ impl World {
 
     /// Total TTP fighters.
     pub fn militant_strength(&self) -> f64 {
-        self.cells.iter().map(|c| c.strength).sum()
+        self.cells.strength.iter().sum()
     }
 }
 

@@ -6,7 +6,7 @@
 //! counter-terrorism operations kill militants.
 
 use super::militancy::chaos_factor;
-use crate::model::agents::{Region, SECTORS};
+use crate::model::agents::{Cells, Region, SECTORS};
 use crate::model::derived::Derived;
 use crate::model::draw::{chance, index, poisson, severity};
 use crate::model::params::Params;
@@ -60,22 +60,25 @@ pub fn launch_attacks(world: &mut World, params: &Params) -> f64 {
         derived,
     };
     let mut fighters = -0.0;
-    for cell in cells.iter_mut() {
-        cell.planning_left -= speed;
-        if cell.planning_left > 0.0 {
-            fighters += cell.strength;
-            continue;
+    let Cells {
+        sector,
+        strength,
+        planning_left,
+    } = cells;
+    for ((planning, strength), &sector) in planning_left.iter_mut().zip(strength).zip(&*sector) {
+        *planning -= speed;
+        if *planning <= 0.0 {
+            *planning = draw_planning(scene.rng, params, *strength);
+            let stopped_at_border = chance(scene.rng, block);
+            let intercepted = chance(scene.rng, interdiction);
+            if stopped_at_border || intercepted {
+                scene.tally.attacks_foiled += 1;
+            } else {
+                let killed = scene.carry_out(params, true, usize::from(sector));
+                *strength = (*strength - f64::from(killed)).max(0.0);
+            }
         }
-        cell.planning_left = draw_planning(scene.rng, params, cell.strength);
-        let stopped_at_border = chance(scene.rng, block);
-        let intercepted = chance(scene.rng, interdiction);
-        if stopped_at_border || intercepted {
-            scene.tally.attacks_foiled += 1;
-        } else {
-            let killed = scene.carry_out(params, true, cell.sector as usize);
-            cell.strength = (cell.strength - f64::from(killed)).max(0.0);
-        }
-        fighters += cell.strength;
+        fighters += *strength;
     }
     let others = scene.derived.other_group_attacks.sample(scene.rng);
     for _ in 0..others {
@@ -202,7 +205,7 @@ pub fn conduct_operations(world: &mut World, params: &Params, fighters: f64) {
             break;
         }
         let i = index(rng, cells.len());
-        cells[i].strength = (cells[i].strength - 1.0).max(0.0);
+        cells.strength[i] = (cells.strength[i] - 1.0).max(0.0);
     }
     tally.militant += killed;
     tally.pk_security += security;
