@@ -3,7 +3,8 @@
 //! daily step allocates nothing.
 
 use super::agents::{
-    Accord, Afghanistan, Cell, Cells, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
+    Accord, Afghanistan, Cell, Cells, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS,
+    Sector,
 };
 use super::derived::Derived;
 use super::params::Params;
@@ -142,70 +143,114 @@ pub struct Levers {
     pub refugee_policy: f64,
 }
 
+/// Number of de-escalation measures (fields of [`Levers`]).
+const MEASURE_COUNT: usize = 11;
+
 impl Levers {
+    /// Each measure's (enabled, intensity, start day), in field order.
+    fn schedule(params: &Params) -> [(bool, f64, u32); MEASURE_COUNT] {
+        let m = &params.measures;
+        [
+            (
+                m.confidence_building.enabled,
+                m.confidence_building.intensity,
+                m.confidence_building.start_day,
+            ),
+            (
+                m.joint_monitoring.enabled,
+                m.joint_monitoring.intensity,
+                m.joint_monitoring.start_day,
+            ),
+            (
+                m.intelligence_sharing.enabled,
+                m.intelligence_sharing.intensity,
+                m.intelligence_sharing.start_day,
+            ),
+            (
+                m.mediation.enabled,
+                m.mediation.intensity,
+                m.mediation.start_day,
+            ),
+            (
+                m.verification.enabled,
+                m.verification.intensity,
+                m.verification.start_day,
+            ),
+            (
+                m.no_strike_assurance.enabled,
+                m.no_strike_assurance.intensity,
+                m.no_strike_assurance.start_day,
+            ),
+            (
+                m.standing_channel.enabled,
+                m.standing_channel.intensity,
+                m.standing_channel.start_day,
+            ),
+            (
+                m.strategic_patience.enabled,
+                m.strategic_patience.intensity,
+                m.strategic_patience.start_day,
+            ),
+            (m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
+            (
+                m.open_crossings.enabled,
+                m.open_crossings.intensity,
+                m.open_crossings.start_day,
+            ),
+            (
+                m.refugee_policy.enabled,
+                m.refugee_policy.intensity,
+                m.refugee_policy.start_day,
+            ),
+        ]
+    }
+
     /// The levers in force on `day`.
     pub fn on_day(params: &Params, day: u32) -> Self {
-        let m = &params.measures;
-        let level = |enabled: bool, intensity: f64, start: u32| {
+        let level = Self::schedule(params).map(|(enabled, intensity, start)| {
             if enabled && day >= start {
                 intensity
             } else {
                 0.0
             }
-        };
+        });
+        let [
+            confidence_building,
+            joint_monitoring,
+            intelligence_sharing,
+            mediation,
+            verification,
+            no_strike_assurance,
+            standing_channel,
+            strategic_patience,
+            fencing,
+            open_crossings,
+            refugee_policy,
+        ] = level;
         Levers {
-            confidence_building: level(
-                m.confidence_building.enabled,
-                m.confidence_building.intensity,
-                m.confidence_building.start_day,
-            ),
-            joint_monitoring: level(
-                m.joint_monitoring.enabled,
-                m.joint_monitoring.intensity,
-                m.joint_monitoring.start_day,
-            ),
-            intelligence_sharing: level(
-                m.intelligence_sharing.enabled,
-                m.intelligence_sharing.intensity,
-                m.intelligence_sharing.start_day,
-            ),
-            mediation: level(
-                m.mediation.enabled,
-                m.mediation.intensity,
-                m.mediation.start_day,
-            ),
-            verification: level(
-                m.verification.enabled,
-                m.verification.intensity,
-                m.verification.start_day,
-            ),
-            no_strike_assurance: level(
-                m.no_strike_assurance.enabled,
-                m.no_strike_assurance.intensity,
-                m.no_strike_assurance.start_day,
-            ),
-            standing_channel: level(
-                m.standing_channel.enabled,
-                m.standing_channel.intensity,
-                m.standing_channel.start_day,
-            ),
-            strategic_patience: level(
-                m.strategic_patience.enabled,
-                m.strategic_patience.intensity,
-                m.strategic_patience.start_day,
-            ),
-            fencing: level(m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
-            open_crossings: level(
-                m.open_crossings.enabled,
-                m.open_crossings.intensity,
-                m.open_crossings.start_day,
-            ),
-            refugee_policy: level(
-                m.refugee_policy.enabled,
-                m.refugee_policy.intensity,
-                m.refugee_policy.start_day,
-            ),
+            confidence_building,
+            joint_monitoring,
+            intelligence_sharing,
+            mediation,
+            verification,
+            no_strike_assurance,
+            standing_channel,
+            strategic_patience,
+            fencing,
+            open_crossings,
+            refugee_policy,
         }
+    }
+
+    /// The first day after `day` on which a measure starts (`u32::MAX` if none does): the
+    /// levers stay as they are until then.
+    pub fn next_change(params: &Params, day: u32) -> u32 {
+        Self::schedule(params)
+            .iter()
+            .filter(|&&(enabled, _, start)| enabled && start > day)
+            .map(|&(_, _, start)| start)
+            .min()
+            .unwrap_or(u32::MAX)
     }
 
     /// Factor applied to every incident-driven trust loss (confidence-building damps it).
@@ -229,6 +274,8 @@ pub struct World {
     pub today: Today,
     pub tally: Tally,
     pub levers: Levers,
+    /// The day the levers must next be read again (a measure starts).
+    pub levers_until: u32,
     pub streams: Streams,
     /// Per-trial constants derived from the parameters.
     pub derived: Derived,
@@ -257,6 +304,7 @@ impl World {
             },
             tally: Tally::default(),
             levers: Levers::default(),
+            levers_until: 0,
             streams: Streams::new([0; 32]),
             derived: Derived::new(params),
         }
@@ -268,6 +316,7 @@ impl World {
             *self = World::new(params);
         }
         self.streams = Streams::new(seed);
+        self.levers_until = 0;
         self.derived = Derived::new(params);
         self.day = 0;
         let p = &params.pakistan;
