@@ -6,6 +6,7 @@
 //! differences against the baseline are formed right there. Statistics are exact and
 //! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
 
+pub mod bench;
 mod runner;
 #[cfg(test)]
 mod tests;

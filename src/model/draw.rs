@@ -214,7 +214,14 @@ mod tests {
             let p0 = (-mean).exp();
             let bound = certainly_zero_below(mean);
             assert!(bound < p0, "mean {mean}: bound {bound} >= p0 {p0}");
-            for u in [bound, bound.next_down(), p0.next_down(), p0, p0.next_up(), 0.0] {
+            for u in [
+                bound,
+                bound.next_down(),
+                p0.next_down(),
+                p0,
+                p0.next_up(),
+                0.0,
+            ] {
                 let full = invert_poisson(u, mean, p0);
                 if u < bound {
                     assert_eq!(full, 0, "mean {mean} u {u}");
