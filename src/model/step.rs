@@ -29,8 +29,8 @@ pub fn step(world: &mut World, params: &Params) -> DayRecord {
     recruit_militants(world, params);
     split_and_dissolve_cells(world, params);
     crack_down(world, params);
-    let fighters = launch_attacks(world, params);
-    conduct_operations(world, params, fighters);
+    launch_attacks(world, params);
+    conduct_operations(world, params);
     attribute_attacks(world, params);
     clash_at_posts(world, params);
     retaliate_on_posts(world, params);

@@ -37,10 +37,8 @@ pub fn border_block_chance(world: &World, params: &Params) -> f64 {
     1.0 - through
 }
 
-/// Cells plan and launch attacks; other groups add theirs. Returns the TTP fighters left
-/// afterwards, summed in cell order in the same pass (the sum `World::militant_strength`
-/// would give), so that operations need not walk the cells again.
-pub fn launch_attacks(world: &mut World, params: &Params) -> f64 {
+/// Cells plan and launch attacks; other groups add theirs.
+pub fn launch_attacks(world: &mut World, params: &Params) {
     let speed = chaos_factor(world, params);
     let block = border_block_chance(world, params);
     let interdiction =
@@ -59,15 +57,26 @@ pub fn launch_attacks(world: &mut World, params: &Params) -> f64 {
         today,
         derived,
     };
-    let mut fighters = -0.0;
     let Cells {
         sector,
         strength,
         planning_left,
     } = cells;
-    for ((planning, strength), &sector) in planning_left.iter_mut().zip(strength).zip(&*sector) {
+    // Planning first, in one branch-free pass that vectorises; then the few cells due today
+    // act in cell order (an attack changes only its own cell, so the draws and results are
+    // those of acting cell by cell), and the fighters are summed in cell order.
+    let mut any_due = false;
+    for planning in planning_left.iter_mut() {
         *planning -= speed;
-        if *planning <= 0.0 {
+        any_due |= *planning <= 0.0;
+    }
+    if any_due {
+        for ((planning, strength), &sector) in
+            planning_left.iter_mut().zip(&mut *strength).zip(&*sector)
+        {
+            if *planning > 0.0 {
+                continue;
+            }
             *planning = draw_planning(scene.rng, params, *strength);
             let stopped_at_border = chance(scene.rng, block);
             let intercepted = chance(scene.rng, interdiction);
@@ -78,7 +87,6 @@ pub fn launch_attacks(world: &mut World, params: &Params) -> f64 {
                 *strength = (*strength - f64::from(killed)).max(0.0);
             }
         }
-        fighters += *strength;
     }
     let others = scene.derived.other_group_attacks.sample(scene.rng);
     for _ in 0..others {
@@ -90,7 +98,6 @@ pub fn launch_attacks(world: &mut World, params: &Params) -> f64 {
         };
         scene.carry_out(params, false, sector);
     }
-    fighters
 }
 
 /// Draws the target kind from the configured shares (`total` is their sum).
@@ -185,9 +192,10 @@ pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
 
 /// Pakistan's counter-terrorism operations: Poisson(ct_kill_rate * fighters) TTP fighters
 /// killed a day, spread over random cells, plus other groups' militants, with security
-/// losses in proportion. `fighters` is the TTP strength after today's attacks.
-pub fn conduct_operations(world: &mut World, params: &Params, fighters: f64) {
+/// losses in proportion.
+pub fn conduct_operations(world: &mut World, params: &Params) {
     let p = &params.pakistan;
+    let fighters = world.militant_strength();
     let World {
         cells,
         streams,
