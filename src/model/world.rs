@@ -214,31 +214,19 @@ impl Levers {
                 0.0
             }
         });
-        let [
-            confidence_building,
-            joint_monitoring,
-            intelligence_sharing,
-            mediation,
-            verification,
-            no_strike_assurance,
-            standing_channel,
-            strategic_patience,
-            fencing,
-            open_crossings,
-            refugee_policy,
-        ] = level;
+        // In `schedule`'s order.
         Levers {
-            confidence_building,
-            joint_monitoring,
-            intelligence_sharing,
-            mediation,
-            verification,
-            no_strike_assurance,
-            standing_channel,
-            strategic_patience,
-            fencing,
-            open_crossings,
-            refugee_policy,
+            confidence_building: level[0],
+            joint_monitoring: level[1],
+            intelligence_sharing: level[2],
+            mediation: level[3],
+            verification: level[4],
+            no_strike_assurance: level[5],
+            standing_channel: level[6],
+            strategic_patience: level[7],
+            fencing: level[8],
+            open_crossings: level[9],
+            refugee_policy: level[10],
         }
     }
 
@@ -393,4 +381,36 @@ pub fn planning_interval(params: &Params, strength: f64) -> f64 {
 /// Draws a cell's next planning time (exponential around its mean interval).
 pub fn draw_planning(rng: &mut rand_chacha::ChaCha8Rng, params: &Params, strength: f64) -> f64 {
     super::draw::exponential(rng, planning_interval(params, strength))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading the levers only on the days `next_change` names gives the levers of every day.
+    #[test]
+    fn levers_change_only_on_the_days_next_change_names() {
+        let mut params = Params::default();
+        let m = &mut params.measures;
+        m.mediation.enabled = true;
+        m.mediation.start_day = 30;
+        m.fencing.enabled = true;
+        m.fencing.start_day = 0;
+        m.verification.enabled = true;
+        m.verification.start_day = 200;
+        m.open_crossings.start_day = 100; // not enabled: never a change
+        let (mut cached, mut until) = (Levers::default(), 0);
+        let mut reads = 0;
+        for day in 0..400 {
+            if day >= until {
+                cached = Levers::on_day(&params, day);
+                until = Levers::next_change(&params, day);
+                reads += 1;
+            }
+            let fresh = Levers::on_day(&params, day);
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "day {day}");
+        }
+        assert_eq!(reads, 3, "read on days 0, 30 and 200 only");
+        assert_eq!(Levers::next_change(&params, 200), u32::MAX);
+    }
 }
