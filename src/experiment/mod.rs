@@ -11,6 +11,7 @@
 //! result; [`merge`] checks that the parts belong to one experiment and cover it exactly once,
 //! and writes the same folder as a single run, through the same ending ([`finish`]).
 
+pub mod bench;
 pub mod calibration;
 mod merge;
 pub mod quantity;

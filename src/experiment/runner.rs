@@ -117,6 +117,14 @@ impl<S: Simulator> Worker<S> {
         }
     }
 
+    /// Adds `other`'s statistics and rows to this worker's (exact, order-independent; rows
+    /// are sorted when the wave ends).
+    fn absorb(mut self, mut other: Self) -> Self {
+        merge_arms(&mut self.arms, &other.arms);
+        self.rows.append(&mut other.rows);
+        self
+    }
+
     fn run_chunk(mut self, plan: &Plan, trials: Range<u64>) -> Self {
         trials.for_each(|trial| self.run_trial(plan, trial));
         self
@@ -171,7 +179,9 @@ pub(crate) fn execute<S: Simulator>(
     Ok(total)
 }
 
-/// Runs chunks `chunks` in parallel; each rayon split folds its chunks into one worker.
+/// Runs chunks `chunks` in parallel; each rayon split folds its chunks into one worker, and
+/// workers are merged as splits finish, so that only a few workers' statistics are alive at
+/// once whatever the number of trials (their histograms fill up with more trials).
 fn run_wave<S: Simulator>(
     plan: &Plan,
     chunks: Range<u64>,
@@ -190,6 +200,8 @@ fn run_wave<S: Simulator>(
                 worker
             },
         )
+        .reduce_with(Worker::absorb)
+        .into_iter()
         .collect()
 }
 
@@ -197,10 +209,15 @@ fn run_wave<S: Simulator>(
 fn merge_workers<S>(total: &mut [ArmStats], workers: Vec<Worker<S>>) -> Vec<TrialRow> {
     let mut rows = Vec::new();
     for mut worker in workers {
-        for (acc, arm) in total.iter_mut().zip(&worker.arms) {
-            acc.merge(arm);
-        }
+        merge_arms(total, &worker.arms);
         rows.append(&mut worker.rows);
     }
     rows
+}
+
+/// Adds each arm's statistics in `arms` to the same arm's in `total`.
+fn merge_arms(total: &mut [ArmStats], arms: &[ArmStats]) {
+    for (acc, arm) in total.iter_mut().zip(arms) {
+        acc.merge(arm);
+    }
 }

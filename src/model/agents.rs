@@ -57,7 +57,7 @@ impl Afghanistan {
 }
 
 /// A TTP cell: an individual militant agent.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Cell {
     /// Border sector whose Afghan side holds its sanctuary and through which it infiltrates.
     pub sector: u8,
@@ -65,6 +65,83 @@ pub struct Cell {
     pub strength: f64,
     /// Planning days left before its next attack (counts down faster in chaos).
     pub planning_left: f64,
+}
+
+/// The TTP cells, one column per state variable (cell `i` is entry `i` of each): the daily
+/// passes over every cell (recruitment, planning) then run over one packed array each,
+/// which the compiler vectorises. The columns always have the same length.
+#[derive(Debug, Clone, Default)]
+pub struct Cells {
+    /// Border sector whose Afghan side holds the cell's sanctuary.
+    pub sector: Vec<u8>,
+    /// Fighters.
+    pub strength: Vec<f64>,
+    /// Planning days left before the next attack.
+    pub planning_left: Vec<f64>,
+}
+
+impl Cells {
+    /// No cells, with room for `capacity` without allocating.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Cells {
+            sector: Vec::with_capacity(capacity),
+            strength: Vec::with_capacity(capacity),
+            planning_left: Vec::with_capacity(capacity),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.strength.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strength.is_empty()
+    }
+
+    /// Cells that fit without allocating.
+    pub fn capacity(&self) -> usize {
+        self.sector
+            .capacity()
+            .min(self.strength.capacity())
+            .min(self.planning_left.capacity())
+    }
+
+    pub fn clear(&mut self) {
+        self.sector.clear();
+        self.strength.clear();
+        self.planning_left.clear();
+    }
+
+    pub fn push(&mut self, cell: Cell) {
+        self.sector.push(cell.sector);
+        self.strength.push(cell.strength);
+        self.planning_left.push(cell.planning_left);
+    }
+
+    /// Cell `i` as a value.
+    pub fn get(&self, i: usize) -> Cell {
+        Cell {
+            sector: self.sector[i],
+            strength: self.strength[i],
+            planning_left: self.planning_left[i],
+        }
+    }
+
+    /// Keeps the cells of at least `min_strength` fighters, in their order.
+    pub fn retain_at_least(&mut self, min_strength: f64) {
+        let mut kept = 0;
+        for i in 0..self.len() {
+            if self.strength[i] >= min_strength {
+                self.sector[kept] = self.sector[i];
+                self.strength[kept] = self.strength[i];
+                self.planning_left[kept] = self.planning_left[i];
+                kept += 1;
+            }
+        }
+        self.sector.truncate(kept);
+        self.strength.truncate(kept);
+        self.planning_left.truncate(kept);
+    }
 }
 
 /// Pakistani region an attack hits.

@@ -26,19 +26,76 @@ pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
         return 0;
     }
     if mean < INVERSION_LIMIT {
-        let mut p = (-mean).exp();
-        let mut cdf = p;
-        let mut k = 0u32;
-        while u > cdf && k < 1000 {
-            k += 1;
-            p *= mean / f64::from(k);
-            cdf += p;
+        if u < certainly_zero_below(mean) {
+            return 0;
         }
-        k
+        invert_poisson(u, mean, (-mean).exp())
     } else {
-        let z = standard_normal_quantile(u);
-        (mean + z * mean.sqrt()).round().max(0.0) as u32
+        normal_poisson(u, mean)
     }
+}
+
+/// A Poisson distribution whose mean is fixed for the whole trial: `exp(-mean)` is computed
+/// once instead of at every draw. Draws exactly what [`poisson`] draws for the same mean.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Poisson {
+    mean: f64,
+    /// `exp(-mean)`, the probability of 0.
+    p0: f64,
+}
+
+impl Poisson {
+    pub fn new(mean: f64) -> Self {
+        Poisson {
+            mean,
+            p0: (-mean).exp(),
+        }
+    }
+
+    /// One count (one draw).
+    #[inline]
+    pub fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
+        let u: f64 = rng.random();
+        let mean = self.mean;
+        if !(mean > 0.0 && mean.is_finite()) {
+            return 0;
+        }
+        if mean < INVERSION_LIMIT {
+            invert_poisson(u, mean, self.p0)
+        } else {
+            normal_poisson(u, mean)
+        }
+    }
+}
+
+/// A bound below which a uniform certainly inverts to 0, cheap to compute: the Taylor
+/// polynomial `1 - m + m^2/2 - m^3/6` is below `exp(-m)` for every `m >= 0` (the remainder
+/// `exp(-t) m^4/24` is positive), and the margin of 1e-12 covers the rounding of this
+/// polynomial and of `exp` (about 1e-15 each), so `u` below it is below the computed
+/// `exp(-m)` too. Most of this model's means are small, so most draws skip `exp`.
+#[inline]
+fn certainly_zero_below(mean: f64) -> f64 {
+    1.0 - mean * (1.0 - mean * (0.5 - mean / 6.0)) - 1e-12
+}
+
+/// The smallest `k` whose CDF reaches `u`, summing the probabilities from `p0 = exp(-mean)`.
+#[inline]
+fn invert_poisson(u: f64, mean: f64, p0: f64) -> u32 {
+    let mut p = p0;
+    let mut cdf = p;
+    let mut k = 0u32;
+    while u > cdf && k < 1000 {
+        k += 1;
+        p *= mean / f64::from(k);
+        cdf += p;
+    }
+    k
+}
+
+/// The normal approximation for large means.
+fn normal_poisson(u: f64, mean: f64) -> u32 {
+    let z = standard_normal_quantile(u);
+    (mean + z * mean.sqrt()).round().max(0.0) as u32
 }
 
 /// An exponential waiting time with the given mean, by inversion (one draw).
@@ -145,5 +202,39 @@ mod tests {
         exponential(&mut a, 1.0);
         exponential(&mut b, 90.0);
         assert_eq!(a.random::<u64>(), b.random::<u64>());
+    }
+
+    /// The shortcut to 0 never changes a count: wherever it applies, the full inversion also
+    /// gives 0, including right below exp(-mean); and a fixed-mean `Poisson` draws exactly
+    /// what `poisson` draws.
+    #[test]
+    fn poisson_shortcuts_give_the_same_counts() {
+        let mut mean = 1e-9;
+        while mean < INVERSION_LIMIT {
+            let p0 = (-mean).exp();
+            let bound = certainly_zero_below(mean);
+            assert!(bound < p0, "mean {mean}: bound {bound} >= p0 {p0}");
+            for u in [
+                bound,
+                bound.next_down(),
+                p0.next_down(),
+                p0,
+                p0.next_up(),
+                0.0,
+            ] {
+                let full = invert_poisson(u, mean, p0);
+                if u < bound {
+                    assert_eq!(full, 0, "mean {mean} u {u}");
+                }
+            }
+            mean *= 1.07;
+        }
+        let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
+        for mean in [0.0, 0.05, 0.35, 1.2, 7.0, 29.0, 31.0, 400.0] {
+            let fixed = Poisson::new(mean);
+            for _ in 0..20_000 {
+                assert_eq!(fixed.sample(&mut a), poisson(&mut b, mean), "mean {mean}");
+            }
+        }
     }
 }

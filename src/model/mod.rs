@@ -2,6 +2,7 @@
 //! mechanisms and measures, one simulated day per step.
 
 pub mod agents;
+pub mod derived;
 pub mod draw;
 pub mod mechanisms;
 pub mod outcomes;
@@ -122,5 +123,37 @@ mod registry_tests {
         assert!(n > 150, "{n}");
         assert_eq!(METRICS.len(), METRIC_COUNT);
         assert!(!METRICS[1].always_defined && METRICS[0].always_defined);
+    }
+}
+
+#[cfg(test)]
+mod trial_tests {
+    use super::*;
+
+    /// A trial reused across arms (as a worker does) keeps each arm's own cap on cells, also
+    /// after an arm with a larger cap sized its buffers.
+    #[test]
+    fn reused_trial_keeps_each_arms_cell_cap() {
+        let mut roomy = Params::default();
+        roomy.militants.max_cells = 400;
+        roomy.militants.split_strength = 40.0;
+        roomy.militants.recruitment_rate = 0.01;
+        let mut capped = roomy.clone();
+        capped.militants.max_cells = 70;
+        let mut days = vec![DayRecord::default(); 365];
+        let mut trial = Trial::new();
+        let seed = rng::trial_seed(3, 0, 0);
+        trial.run(&roomy, 365, seed, &mut days);
+        let roomy_cells = trial.world().expect("ran").cells.len();
+        assert!(
+            roomy_cells > 70,
+            "the roomy arm splits past 70 cells: {roomy_cells}"
+        );
+        trial.run(&capped, 365, seed, &mut days);
+        let capped_cells = trial.world().expect("ran").cells.len();
+        assert!(capped_cells <= 70, "{capped_cells} cells under a cap of 70");
+        // The same as a fresh trial of the capped arm alone.
+        let alone = Trial::new().run(&capped, 365, seed, &mut days);
+        assert_eq!(trial.run(&capped, 365, seed, &mut days), alone);
     }
 }

@@ -57,5 +57,8 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.trigger = false;
     world.today.clash = false;
     world.today.war_began = false;
-    world.levers = Levers::on_day(params, world.day);
+    if world.day >= world.levers_until {
+        world.levers = Levers::on_day(params, world.day);
+        world.levers_until = Levers::next_change(params, world.day);
+    }
 }

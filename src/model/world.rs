@@ -3,8 +3,10 @@
 //! daily step allocates nothing.
 
 use super::agents::{
-    Accord, Afghanistan, Cell, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS, Sector,
+    Accord, Afghanistan, Cell, Cells, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS,
+    Sector,
 };
+use super::derived::Derived;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
 use rand::RngExt;
@@ -42,6 +44,18 @@ pub struct Today {
     pub clash: bool,
     /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
     pub war_began: bool,
+}
+
+impl Today {
+    /// Records an attack for attribution, within the capacity reserved at construction so
+    /// that the daily step never allocates (the reserve holds every cell's attack plus
+    /// other groups'; an attack beyond it would still count but go unattributed).
+    #[inline]
+    pub fn record_attack(&mut self, attack: AttackEvent) {
+        if self.attacks.len() < self.attacks.capacity() {
+            self.attacks.push(attack);
+        }
+    }
 }
 
 /// Recent actions that set the rung, and crisis-episode bookkeeping.
@@ -129,70 +143,102 @@ pub struct Levers {
     pub refugee_policy: f64,
 }
 
+/// Number of de-escalation measures (fields of [`Levers`]).
+const MEASURE_COUNT: usize = 11;
+
 impl Levers {
+    /// Each measure's (enabled, intensity, start day), in field order.
+    fn schedule(params: &Params) -> [(bool, f64, u32); MEASURE_COUNT] {
+        let m = &params.measures;
+        [
+            (
+                m.confidence_building.enabled,
+                m.confidence_building.intensity,
+                m.confidence_building.start_day,
+            ),
+            (
+                m.joint_monitoring.enabled,
+                m.joint_monitoring.intensity,
+                m.joint_monitoring.start_day,
+            ),
+            (
+                m.intelligence_sharing.enabled,
+                m.intelligence_sharing.intensity,
+                m.intelligence_sharing.start_day,
+            ),
+            (
+                m.mediation.enabled,
+                m.mediation.intensity,
+                m.mediation.start_day,
+            ),
+            (
+                m.verification.enabled,
+                m.verification.intensity,
+                m.verification.start_day,
+            ),
+            (
+                m.no_strike_assurance.enabled,
+                m.no_strike_assurance.intensity,
+                m.no_strike_assurance.start_day,
+            ),
+            (
+                m.standing_channel.enabled,
+                m.standing_channel.intensity,
+                m.standing_channel.start_day,
+            ),
+            (
+                m.strategic_patience.enabled,
+                m.strategic_patience.intensity,
+                m.strategic_patience.start_day,
+            ),
+            (m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
+            (
+                m.open_crossings.enabled,
+                m.open_crossings.intensity,
+                m.open_crossings.start_day,
+            ),
+            (
+                m.refugee_policy.enabled,
+                m.refugee_policy.intensity,
+                m.refugee_policy.start_day,
+            ),
+        ]
+    }
+
     /// The levers in force on `day`.
     pub fn on_day(params: &Params, day: u32) -> Self {
-        let m = &params.measures;
-        let level = |enabled: bool, intensity: f64, start: u32| {
+        let level = Self::schedule(params).map(|(enabled, intensity, start)| {
             if enabled && day >= start {
                 intensity
             } else {
                 0.0
             }
-        };
+        });
+        // In `schedule`'s order.
         Levers {
-            confidence_building: level(
-                m.confidence_building.enabled,
-                m.confidence_building.intensity,
-                m.confidence_building.start_day,
-            ),
-            joint_monitoring: level(
-                m.joint_monitoring.enabled,
-                m.joint_monitoring.intensity,
-                m.joint_monitoring.start_day,
-            ),
-            intelligence_sharing: level(
-                m.intelligence_sharing.enabled,
-                m.intelligence_sharing.intensity,
-                m.intelligence_sharing.start_day,
-            ),
-            mediation: level(
-                m.mediation.enabled,
-                m.mediation.intensity,
-                m.mediation.start_day,
-            ),
-            verification: level(
-                m.verification.enabled,
-                m.verification.intensity,
-                m.verification.start_day,
-            ),
-            no_strike_assurance: level(
-                m.no_strike_assurance.enabled,
-                m.no_strike_assurance.intensity,
-                m.no_strike_assurance.start_day,
-            ),
-            standing_channel: level(
-                m.standing_channel.enabled,
-                m.standing_channel.intensity,
-                m.standing_channel.start_day,
-            ),
-            strategic_patience: level(
-                m.strategic_patience.enabled,
-                m.strategic_patience.intensity,
-                m.strategic_patience.start_day,
-            ),
-            fencing: level(m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
-            open_crossings: level(
-                m.open_crossings.enabled,
-                m.open_crossings.intensity,
-                m.open_crossings.start_day,
-            ),
-            refugee_policy: level(
-                m.refugee_policy.enabled,
-                m.refugee_policy.intensity,
-                m.refugee_policy.start_day,
-            ),
+            confidence_building: level[0],
+            joint_monitoring: level[1],
+            intelligence_sharing: level[2],
+            mediation: level[3],
+            verification: level[4],
+            no_strike_assurance: level[5],
+            standing_channel: level[6],
+            strategic_patience: level[7],
+            fencing: level[8],
+            open_crossings: level[9],
+            refugee_policy: level[10],
         }
+    }
+
+    /// The first day after `day` on which a measure starts (`u32::MAX` if none does): the
+    /// levers stay as they are until then.
+    pub fn next_change(params: &Params, day: u32) -> u32 {
+        Self::schedule(params)
+            .iter()
+            .filter(|&&(enabled, _, start)| enabled && start > day)
+            .map(|&(_, _, start)| start)
+            .min()
+            .unwrap_or(u32::MAX)
     }
 
     /// Factor applied to every incident-driven trust loss (confidence-building damps it).
@@ -207,7 +253,7 @@ pub struct World {
     pub day: u32,
     pub pk: Pakistan,
     pub af: Afghanistan,
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
     pub sectors: [Sector; SECTOR_COUNT],
     pub mediators: [MediatorState; 4],
     pub refugees: RefugeeState,
@@ -216,7 +262,11 @@ pub struct World {
     pub today: Today,
     pub tally: Tally,
     pub levers: Levers,
+    /// The day the levers must next be read again (a measure starts).
+    pub levers_until: u32,
     pub streams: Streams,
+    /// Per-trial constants derived from the parameters.
+    pub derived: Derived,
 }
 
 /// Most attacks one day can hold without allocating: every cell plus other groups' attacks.
@@ -230,7 +280,7 @@ impl World {
             day: 0,
             pk: Pakistan::default(),
             af: Afghanistan::default(),
-            cells: Vec::with_capacity(max_cells),
+            cells: Cells::with_capacity(max_cells),
             sectors: [Sector::default(); SECTOR_COUNT],
             mediators: [MediatorState::default(); 4],
             refugees: RefugeeState::default(),
@@ -242,13 +292,10 @@ impl World {
             },
             tally: Tally::default(),
             levers: Levers::default(),
+            levers_until: 0,
             streams: Streams::new([0; 32]),
+            derived: Derived::new(params),
         }
-    }
-
-    /// Room for one more attack today without allocating.
-    pub fn attack_capacity_left(&self) -> bool {
-        self.today.attacks.len() < self.today.attacks.capacity()
     }
 
     /// Resets every agent to the scenario's initial conditions for a new trial.
@@ -257,6 +304,8 @@ impl World {
             *self = World::new(params);
         }
         self.streams = Streams::new(seed);
+        self.levers_until = 0;
+        self.derived = Derived::new(params);
         self.day = 0;
         let p = &params.pakistan;
         self.pk = Pakistan {
@@ -318,7 +367,7 @@ impl World {
 
     /// Total TTP fighters.
     pub fn militant_strength(&self) -> f64 {
-        self.cells.iter().map(|c| c.strength).sum()
+        self.cells.strength.iter().sum()
     }
 }
 
@@ -332,4 +381,36 @@ pub fn planning_interval(params: &Params, strength: f64) -> f64 {
 /// Draws a cell's next planning time (exponential around its mean interval).
 pub fn draw_planning(rng: &mut rand_chacha::ChaCha8Rng, params: &Params, strength: f64) -> f64 {
     super::draw::exponential(rng, planning_interval(params, strength))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading the levers only on the days `next_change` names gives the levers of every day.
+    #[test]
+    fn levers_change_only_on_the_days_next_change_names() {
+        let mut params = Params::default();
+        let m = &mut params.measures;
+        m.mediation.enabled = true;
+        m.mediation.start_day = 30;
+        m.fencing.enabled = true;
+        m.fencing.start_day = 0;
+        m.verification.enabled = true;
+        m.verification.start_day = 200;
+        m.open_crossings.start_day = 100; // not enabled: never a change
+        let (mut cached, mut until) = (Levers::default(), 0);
+        let mut reads = 0;
+        for day in 0..400 {
+            if day >= until {
+                cached = Levers::on_day(&params, day);
+                until = Levers::next_change(&params, day);
+                reads += 1;
+            }
+            let fresh = Levers::on_day(&params, day);
+            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "day {day}");
+        }
+        assert_eq!(reads, 3, "read on days 0, 30 and 200 only");
+        assert_eq!(Levers::next_change(&params, 200), u32::MAX);
+    }
 }

@@ -6,11 +6,12 @@
 //! counter-terrorism operations kill militants.
 
 use super::militancy::chaos_factor;
-use crate::model::agents::{Region, SECTORS};
+use crate::model::agents::{Cells, Region, SECTORS};
+use crate::model::derived::Derived;
 use crate::model::draw::{chance, index, poisson, severity};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
-use crate::model::world::{AttackEvent, Target, World, draw_planning};
+use crate::model::world::{AttackEvent, Tally, Target, Today, World, draw_planning};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -42,48 +43,67 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
     let block = border_block_chance(world, params);
     let interdiction =
         world.levers.intelligence_sharing * params.measures.intelligence_sharing.interdiction;
-    for i in 0..world.cells.len() {
-        world.cells[i].planning_left -= speed;
-        if world.cells[i].planning_left > 0.0 {
-            continue;
-        }
-        let rng = world.streams.get(Stream::Attacks);
-        let strength = world.cells[i].strength;
-        world.cells[i].planning_left = draw_planning(rng, params, strength);
-        let stopped_at_border = chance(rng, block);
-        let intercepted = chance(rng, interdiction);
-        if stopped_at_border || intercepted {
-            world.tally.attacks_foiled += 1;
-            continue;
-        }
-        let sector = world.cells[i].sector as usize;
-        let killed = carry_out_attack(world, params, true, sector);
-        let cell = &mut world.cells[i];
-        cell.strength = (cell.strength - f64::from(killed)).max(0.0);
+    let World {
+        cells,
+        streams,
+        tally,
+        today,
+        derived,
+        ..
+    } = world;
+    let mut scene = AttackScene {
+        rng: streams.get(Stream::Attacks),
+        tally,
+        today,
+        derived,
+    };
+    let Cells {
+        sector,
+        strength,
+        planning_left,
+    } = cells;
+    // Planning first, in one branch-free pass that vectorises; then the few cells due today
+    // act in cell order (an attack changes only its own cell, so the draws and results are
+    // those of acting cell by cell), and the fighters are summed in cell order.
+    let mut any_due = false;
+    for planning in planning_left.iter_mut() {
+        *planning -= speed;
+        any_due |= *planning <= 0.0;
     }
-    let rng = world.streams.get(Stream::Attacks);
-    let others = poisson(rng, params.militants.other_group_attacks_per_day);
+    if any_due {
+        for ((planning, strength), &sector) in
+            planning_left.iter_mut().zip(&mut *strength).zip(&*sector)
+        {
+            if *planning > 0.0 {
+                continue;
+            }
+            *planning = draw_planning(scene.rng, params, *strength);
+            let stopped_at_border = chance(scene.rng, block);
+            let intercepted = chance(scene.rng, interdiction);
+            if stopped_at_border || intercepted {
+                scene.tally.attacks_foiled += 1;
+            } else {
+                let killed = scene.carry_out(params, true, usize::from(sector));
+                *strength = (*strength - f64::from(killed)).max(0.0);
+            }
+        }
+    }
+    let others = scene.derived.other_group_attacks.sample(scene.rng);
     for _ in 0..others {
         // Other groups are concentrated in Balochistan (CAL: Balochistan ~28% of fatalities).
-        let rng = world.streams.get(Stream::Attacks);
-        let sector = if chance(rng, OTHER_GROUPS_BALOCHISTAN_SHARE) {
-            5 + index(rng, 3)
+        let sector = if chance(scene.rng, OTHER_GROUPS_BALOCHISTAN_SHARE) {
+            5 + index(scene.rng, 3)
         } else {
-            index(rng, 5)
+            index(scene.rng, 5)
         };
-        carry_out_attack(world, params, false, sector);
+        scene.carry_out(params, false, sector);
     }
 }
 
-/// Draws the target kind from the configured shares.
-fn draw_target(rng: &mut ChaCha8Rng, params: &Params) -> Target {
+/// Draws the target kind from the configured shares (`total` is their sum).
+fn draw_target(rng: &mut ChaCha8Rng, params: &Params, total: f64) -> Target {
     let m = &params.militants;
-    let u: f64 = rng.random::<f64>()
-        * (m.target_checkpoint
-            + m.target_convoy
-            + m.target_residential
-            + m.target_city
-            + m.target_capital);
+    let u: f64 = rng.random::<f64>() * total;
     let mut edge = m.target_checkpoint;
     if u < edge {
         return Target::Checkpoint;
@@ -104,54 +124,63 @@ fn draw_target(rng: &mut ChaCha8Rng, params: &Params) -> Target {
     }
 }
 
-/// One attack: deaths by category (Poisson around target means times a heavy-tailed
-/// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
-fn carry_out_attack(world: &mut World, params: &Params, by_ttp: bool, sector: usize) -> u32 {
-    let m = &params.militants;
-    let p = &params.pakistan;
-    let rng = world.streams.get(Stream::Attacks);
-    let target = draw_target(rng, params);
-    let s = severity(rng, m.severity_sigma);
-    let (security_mean, civilian_mean) = match target {
-        Target::Checkpoint => (m.security_deaths_checkpoint, m.incidental_deaths),
-        Target::Convoy => (m.security_deaths_convoy, m.incidental_deaths),
-        Target::Residential => (m.incidental_deaths, m.civilian_deaths_residential),
-        Target::City => (m.incidental_deaths, m.civilian_deaths_city),
-        Target::Capital => (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
-    };
-    let security = poisson(rng, security_mean * s);
-    let civilians = poisson(rng, civilian_mean * s);
-    let attackers = poisson(rng, m.militant_deaths_per_attack);
-    let urban = matches!(target, Target::City | Target::Capital);
-    let trigger =
-        security >= p.trigger_security_deaths || (urban && civilians >= p.trigger_civilian_deaths);
-    let deaths = security + civilians;
-    let city_factor = if urban { p.outrage_city_factor } else { 1.0 };
-    let outrage = outrage(params, f64::from(deaths) * city_factor);
+/// What an attack touches: the attack stream, the tally and today's events (borrowed apart
+/// from the cells, so the cell loop keeps its own borrow).
+struct AttackScene<'w> {
+    rng: &'w mut ChaCha8Rng,
+    tally: &'w mut Tally,
+    today: &'w mut Today,
+    derived: &'w Derived,
+}
 
-    let t = &mut world.tally;
-    t.attacks += 1;
-    t.attacks_ttp += u32::from(by_ttp);
-    t.attacks_capital += u32::from(target == Target::Capital);
-    t.pk_security += security;
-    t.pk_civilian += civilians;
-    t.militant += attackers;
-    world.today.outrage += outrage;
-    world.today.trigger |= trigger;
-    let region = if target == Target::Capital {
-        Region::Islamabad
-    } else {
-        SECTORS[sector].region
-    };
-    t.deaths_by_region[region as usize] += deaths;
-    if world.attack_capacity_left() {
-        world.today.attacks.push(AttackEvent {
+impl AttackScene<'_> {
+    /// One attack: deaths by category (Poisson around target means times a heavy-tailed
+    /// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
+    fn carry_out(&mut self, params: &Params, by_ttp: bool, sector: usize) -> u32 {
+        let m = &params.militants;
+        let p = &params.pakistan;
+        let rng = &mut *self.rng;
+        let target = draw_target(rng, params, self.derived.target_share_total);
+        let s = severity(rng, m.severity_sigma);
+        let (security_mean, civilian_mean) = match target {
+            Target::Checkpoint => (m.security_deaths_checkpoint, m.incidental_deaths),
+            Target::Convoy => (m.security_deaths_convoy, m.incidental_deaths),
+            Target::Residential => (m.incidental_deaths, m.civilian_deaths_residential),
+            Target::City => (m.incidental_deaths, m.civilian_deaths_city),
+            Target::Capital => (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
+        };
+        let security = poisson(rng, security_mean * s);
+        let civilians = poisson(rng, civilian_mean * s);
+        let attackers = self.derived.attackers_killed.sample(rng);
+        let urban = matches!(target, Target::City | Target::Capital);
+        let trigger = security >= p.trigger_security_deaths
+            || (urban && civilians >= p.trigger_civilian_deaths);
+        let deaths = security + civilians;
+        let city_factor = if urban { p.outrage_city_factor } else { 1.0 };
+        let outrage = outrage(params, f64::from(deaths) * city_factor);
+
+        let t = &mut *self.tally;
+        t.attacks += 1;
+        t.attacks_ttp += u32::from(by_ttp);
+        t.attacks_capital += u32::from(target == Target::Capital);
+        t.pk_security += security;
+        t.pk_civilian += civilians;
+        t.militant += attackers;
+        self.today.outrage += outrage;
+        self.today.trigger |= trigger;
+        let region = if target == Target::Capital {
+            Region::Islamabad
+        } else {
+            SECTORS[sector].region
+        };
+        t.deaths_by_region[region as usize] += deaths;
+        self.today.record_attack(AttackEvent {
             by_ttp,
             deaths,
             trigger,
         });
+        attackers
     }
-    attackers
 }
 
 /// Anger one attack adds: `k * x^2 / (1 + x^2)` with `x = weighted deaths / scale`, so the
@@ -166,19 +195,26 @@ pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
 /// losses in proportion.
 pub fn conduct_operations(world: &mut World, params: &Params) {
     let p = &params.pakistan;
-    let total = world.militant_strength();
-    let rng = world.streams.get(Stream::Operations);
-    let ttp_killed = poisson(rng, p.ct_kill_rate * total);
-    let other_killed = poisson(rng, params.militants.other_group_ct_deaths_per_day);
+    let fighters = world.militant_strength();
+    let World {
+        cells,
+        streams,
+        tally,
+        derived,
+        ..
+    } = world;
+    let rng = streams.get(Stream::Operations);
+    let ttp_killed = poisson(rng, p.ct_kill_rate * fighters);
+    let other_killed = derived.other_group_ct_deaths.sample(rng);
     let killed = ttp_killed + other_killed;
     let security = poisson(rng, p.ct_security_deaths_per_kill * f64::from(killed));
     for _ in 0..ttp_killed {
-        if world.cells.is_empty() {
+        if cells.is_empty() {
             break;
         }
-        let i = index(rng, world.cells.len());
-        world.cells[i].strength = (world.cells[i].strength - 1.0).max(0.0);
+        let i = index(rng, cells.len());
+        cells.strength[i] = (cells.strength[i] - 1.0).max(0.0);
     }
-    world.tally.militant += killed;
-    world.tally.pk_security += security;
+    tally.militant += killed;
+    tally.pk_security += security;
 }

@@ -80,11 +80,12 @@ pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: St
     let l = &params.ladder;
     let handling =
         world.levers.standing_channel * params.measures.standing_channel.incident_handling;
+    let d = &world.derived;
     let rng = world.streams.get(stream);
-    let pk_security = poisson(rng, b.clash_deaths);
-    let af_security = poisson(rng, b.clash_deaths);
-    let pk_civilian = poisson(rng, b.clash_civilian_deaths);
-    let af_civilian = poisson(rng, b.clash_civilian_deaths);
+    let pk_security = d.clash_deaths.sample(rng);
+    let af_security = d.clash_deaths.sample(rng);
+    let pk_civilian = d.clash_civilian_deaths.sample(rng);
+    let af_civilian = d.clash_civilian_deaths.sample(rng);
     let handled = chance(rng, handling);
     let t = &mut world.tally;
     t.clashes += 1;

@@ -4,7 +4,7 @@
 //! resentment; its effort hits cells, which are dismantled or merely relocated (001
 //! "dismantled, not relocated"); effort builds fracture stress that can split the movement.
 
-use crate::model::agents::{Cell, SECTOR_COUNT};
+use crate::model::agents::SECTOR_COUNT;
 use crate::model::draw::{chance, index};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
@@ -66,12 +66,12 @@ fn hit_cells(world: &mut World, params: &Params) {
         let i = index(rng, world.cells.len());
         let dismantled = chance(rng, dismantle);
         let new_sector = index(rng, SECTOR_COUNT) as u8;
-        let cell: &mut Cell = &mut world.cells[i];
+        let cells = &mut world.cells;
         if dismantled {
-            cell.strength *= 1.0 - a.dismantle_losses;
+            cells.strength[i] *= 1.0 - a.dismantle_losses;
         } else {
-            cell.sector = new_sector;
-            cell.planning_left += params.militants.relocation_delay_days;
+            cells.sector[i] = new_sector;
+            cells.planning_left[i] += params.militants.relocation_delay_days;
         }
     }
 }
@@ -93,8 +93,8 @@ fn build_fracture_stress(world: &mut World, params: &Params) {
         let n = world.cells.len();
         if n > 0 {
             let per_cell = a.fracture_defectors / n as f64;
-            for cell in &mut world.cells {
-                cell.strength += per_cell;
+            for strength in &mut world.cells.strength {
+                *strength += per_cell;
             }
         }
     }

@@ -3,6 +3,7 @@
 //! thrive"): cells recruit faster when the ladder is high, Afghan resentment is high and
 //! Kabul does little; strong cells split, broken cells dissolve.
 
+use crate::model::agents::Cell;
 use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::{World, draw_planning};
@@ -23,33 +24,35 @@ pub fn recruit_militants(world: &mut World, params: &Params) {
         + m.resentment_effect * world.af.total_resentment()
         + m.vacuum_effect * (1.0 - world.af.effort);
     let growth = 1.0 + m.recruitment_rate * drive * room;
+    let (split, dissolve) = (m.split_strength, m.dissolve_strength);
     let mut reshape = false;
-    for cell in &mut world.cells {
-        cell.strength *= growth;
-        reshape |= cell.strength > m.split_strength || cell.strength < m.dissolve_strength;
+    for strength in &mut world.cells.strength {
+        *strength *= growth;
+        // Non-short-circuit `|`, so the loop stays branch-free and vectorises.
+        reshape |= (*strength > split) | (*strength < dissolve);
     }
     world.today.cells_to_reshape = reshape;
 }
 
 /// Cells above the split strength divide (the new cell shares the sanctuary); cells below
-/// the dissolve strength disband.
+/// the dissolve strength disband. The network holds at most `max_cells` cells.
 pub fn split_and_dissolve_cells(world: &mut World, params: &Params) {
     if !world.today.cells_to_reshape {
         return;
     }
     let m = &params.militants;
-    world.cells.retain(|c| c.strength >= m.dissolve_strength);
-    let existing = world.cells.len();
+    let cells = &mut world.cells;
+    cells.retain_at_least(m.dissolve_strength);
+    let existing = cells.len();
+    let limit = (m.max_cells as usize).min(cells.capacity());
     for i in 0..existing {
-        if world.cells[i].strength > m.split_strength && world.cells.len() < world.cells.capacity()
-        {
-            let half = world.cells[i].strength / 2.0;
-            world.cells[i].strength = half;
+        if cells.strength[i] > m.split_strength && cells.len() < limit {
+            let half = cells.strength[i] / 2.0;
+            cells.strength[i] = half;
             let rng = world.streams.get(Stream::Recruitment);
             let planning_left = draw_planning(rng, params, half);
-            let sector = world.cells[i].sector;
-            world.cells.push(crate::model::agents::Cell {
-                sector,
+            cells.push(Cell {
+                sector: cells.sector[i],
                 strength: half,
                 planning_left,
             });

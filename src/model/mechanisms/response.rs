@@ -184,8 +184,8 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
         }
         let rng = world.streams.get(Stream::Response);
         let i = index(rng, world.cells.len());
-        let taken = left.min(world.cells[i].strength);
-        world.cells[i].strength -= taken;
+        let taken = left.min(world.cells.strength[i]);
+        world.cells.strength[i] -= taken;
         left -= taken;
     }
     let t = &mut world.tally;
