@@ -83,6 +83,41 @@ impl ConfigArgs {
     }
 }
 
+/// Where and how a job (run, calibrate, sensitivity) runs and writes.
+#[derive(Debug, Args)]
+pub(crate) struct JobArgs {
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
+    /// Folder to write (default: <output_dir>/<name>/ for run, <output_dir>/<name>-<command>/
+    /// for calibrate and sensitivity).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace an existing folder of the same name.
+    #[arg(long)]
+    force: bool,
+    /// Do not show a progress bar.
+    #[arg(long)]
+    no_progress: bool,
+}
+
+impl JobArgs {
+    /// The options of a plain run; `run` sets trials.csv, pairing and precision on top.
+    pub(crate) fn options(&self) -> RunOptions {
+        RunOptions {
+            threads: self
+                .threads
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            out: self.out.clone(),
+            force: self.force,
+            write_trials: false,
+            progress: !self.no_progress && io::stderr().is_terminal(),
+            pairing: Pairing::Common,
+            precision: None,
+        }
+    }
+}
+
 fn parse_set(arg: &str) -> Result<SetOverride, String> {
     arg.parse()
 }
@@ -91,21 +126,11 @@ fn parse_set(arg: &str) -> Result<SetOverride, String> {
 struct RunArgs {
     #[command(flatten)]
     config: ConfigArgs,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    threads: Option<u64>,
-    /// Folder to write the run folder into, instead of the file's output_dir.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Replace an existing run folder of the same name.
-    #[arg(long)]
-    force: bool,
+    #[command(flatten)]
+    job: JobArgs,
     /// Also write trials.csv (one row per trial), as write_trials = true does.
     #[arg(long)]
     trials_csv: bool,
-    /// Do not show a progress bar.
-    #[arg(long)]
-    no_progress: bool,
     /// Run each arm on its own seeds instead of common random numbers (as pairing =
     /// "independent"); effects then use Welch intervals.
     #[arg(long)]
@@ -257,13 +282,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let experiment = args.config.load()?;
     let options = RunOptions {
-        threads: args
-            .threads
-            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
-        out: args.out.clone(),
-        force: args.force,
         write_trials: args.trials_csv || experiment.write_trials,
-        progress: !args.no_progress && io::stderr().is_terminal(),
         pairing: if args.independent_seeds {
             Pairing::Independent
         } else {
@@ -281,6 +300,7 @@ fn run_experiment(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
                     .max(experiment.trials),
             ),
         },
+        ..args.job.options()
     };
     if let Some(shard) = args.shard {
         return run_shard(args, &experiment, &options, shard, out);

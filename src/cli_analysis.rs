@@ -2,50 +2,15 @@
 //! real-world targets) and `sensitivity` (Morris screening). Kept apart from `cli.rs`, which
 //! owns parsing, `run`, `validate` and the registries' listings.
 
-use crate::cli::{ConfigArgs, wall_time, write_aligned};
+use crate::cli::{ConfigArgs, JobArgs, wall_time, write_aligned};
 use crate::experiment::calibration::{self, short};
 use crate::experiment::sensitivity::{self, SensitivityRow};
-use crate::experiment::{Pairing, RunOptions};
 use crate::output;
 use crate::scenario::ConfigError;
 use anyhow::Context;
 use clap::Args;
-use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{self, Write};
 use std::time::Instant;
-
-/// Where and how an analysis runs.
-#[derive(Debug, Args)]
-pub(crate) struct JobArgs {
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    threads: Option<u64>,
-    /// Folder to write (default: <output_dir>/<name>-<command>/).
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Replace an existing output folder.
-    #[arg(long)]
-    force: bool,
-    /// Do not show a progress bar.
-    #[arg(long)]
-    no_progress: bool,
-}
-
-impl JobArgs {
-    fn options(&self) -> RunOptions {
-        RunOptions {
-            threads: self
-                .threads
-                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
-            out: self.out.clone(),
-            force: self.force,
-            write_trials: false,
-            progress: !self.no_progress && io::stderr().is_terminal(),
-            pairing: Pairing::Common,
-            precision: None,
-        }
-    }
-}
 
 #[derive(Debug, Args)]
 pub(crate) struct CalibrateArgs {
