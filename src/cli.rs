@@ -211,8 +211,30 @@ struct BenchArgs {
 #[derive(Debug, Args)]
 struct ListArgs {
     /// Write CSV with a header instead of an aligned table.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "markdown")]
     csv: bool,
+    /// Write a Markdown table (the one in docs/REFERENCE.md).
+    #[arg(long)]
+    markdown: bool,
+}
+
+/// How `params` and `metrics` print a registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListFormat {
+    /// Aligned columns for a terminal.
+    Table,
+    Csv,
+    Markdown,
+}
+
+impl ListArgs {
+    fn format(&self) -> ListFormat {
+        match (self.csv, self.markdown) {
+            (true, _) => ListFormat::Csv,
+            (false, true) => ListFormat::Markdown,
+            (false, false) => ListFormat::Table,
+        }
+    }
 }
 
 /// Runs the command line and returns the process exit code.
@@ -269,8 +291,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let experiment = args.config.load()?;
             describe(&experiment, &mut out)?;
         }
-        Command::Params(args) => write_params(args.csv, &mut out)?,
-        Command::Metrics(args) => write_metrics(args.csv, &mut out)?,
+        Command::Params(args) => write_params(args.format(), &mut out)?,
+        Command::Metrics(args) => write_metrics(args.format(), &mut out)?,
         Command::Calibrate(args) => crate::cli_analysis::calibrate(&args, &mut out)?,
         Command::Sensitivity(args) => crate::cli_analysis::sensitivity(&args, &mut out)?,
         Command::Bench(args) => run_bench(&args, &mut out)?,
@@ -628,9 +650,9 @@ fn param_rows() -> Vec<ParamRow> {
         .collect()
 }
 
-fn write_params(csv: bool, out: &mut impl Write) -> anyhow::Result<()> {
+fn write_params(format: ListFormat, out: &mut impl Write) -> anyhow::Result<()> {
     let rows = param_rows();
-    if csv {
+    if format == ListFormat::Csv {
         return write_csv(&rows, out);
     }
     let table: Vec<Vec<String>> = rows
@@ -661,19 +683,16 @@ fn write_params(csv: bool, out: &mut impl Write) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    write_aligned(
-        &[
-            "KEY",
-            "DEFAULT",
-            "ALLOWED",
-            "PLAUSIBLE",
-            "UNIT",
-            "MEANING",
-            "SOURCE",
-        ],
-        &table,
-        out,
-    )?;
+    let header = [
+        "KEY",
+        "DEFAULT",
+        "ALLOWED",
+        "PLAUSIBLE",
+        "UNIT",
+        "MEANING",
+        "SOURCE",
+    ];
+    write_table(format, &header, &table, out)?;
     Ok(())
 }
 
@@ -686,7 +705,7 @@ struct MetricRow {
     definition: &'static str,
 }
 
-fn write_metrics(csv: bool, out: &mut impl Write) -> anyhow::Result<()> {
+fn write_metrics(format: ListFormat, out: &mut impl Write) -> anyhow::Result<()> {
     let rows: Vec<MetricRow> = METRICS
         .iter()
         .map(|m| MetricRow {
@@ -696,7 +715,7 @@ fn write_metrics(csv: bool, out: &mut impl Write) -> anyhow::Result<()> {
             definition: m.definition,
         })
         .collect();
-    if csv {
+    if format == ListFormat::Csv {
         return write_csv(&rows, out);
     }
     let table: Vec<Vec<String>> = rows
@@ -710,7 +729,41 @@ fn write_metrics(csv: bool, out: &mut impl Write) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    write_aligned(&["NAME", "UNIT", "KIND", "DEFINITION"], &table, out)?;
+    write_table(format, &["NAME", "UNIT", "KIND", "DEFINITION"], &table, out)?;
+    Ok(())
+}
+
+/// A registry listing as aligned columns or as a Markdown table (`|` in cells escaped).
+fn write_table(
+    format: ListFormat,
+    header: &[&str],
+    rows: &[Vec<String>],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    if format != ListFormat::Markdown {
+        return write_aligned(header, rows, out);
+    }
+    let line = |cells: &mut dyn Iterator<Item = String>| {
+        let cells: Vec<String> = cells.collect();
+        format!("| {} |", cells.join(" | "))
+    };
+    writeln!(
+        out,
+        "{}",
+        line(&mut header.iter().map(|h| h.to_lowercase()))
+    )?;
+    writeln!(
+        out,
+        "{}",
+        line(&mut header.iter().map(|_| "---".to_string()))
+    )?;
+    for row in rows {
+        writeln!(
+            out,
+            "{}",
+            line(&mut row.iter().map(|c| c.replace('|', "\\|")))
+        )?;
+    }
     Ok(())
 }
 
@@ -778,7 +831,7 @@ mod tests {
     fn params_table_and_csv_list_every_parameter() {
         let n = Params::specs().len();
         let mut text = Vec::new();
-        write_params(false, &mut text).unwrap();
+        write_params(ListFormat::Table, &mut text).unwrap();
         let text = String::from_utf8(text).unwrap();
         assert_eq!(text.lines().count(), n + 1);
         assert!(
@@ -786,7 +839,7 @@ mod tests {
                 .any(|l| l.starts_with("pakistan.strike_threshold "))
         );
         let mut csv = Vec::new();
-        write_params(true, &mut csv).unwrap();
+        write_params(ListFormat::Csv, &mut csv).unwrap();
         let mut reader = csv::Reader::from_reader(&csv[..]);
         let header = reader.headers().unwrap().clone();
         assert_eq!(&header[0], "key");
@@ -796,7 +849,7 @@ mod tests {
     #[test]
     fn metrics_table_and_csv_list_every_metric() {
         let mut csv = Vec::new();
-        write_metrics(true, &mut csv).unwrap();
+        write_metrics(ListFormat::Csv, &mut csv).unwrap();
         let mut reader = csv::Reader::from_reader(&csv[..]);
         assert_eq!(
             reader.headers().unwrap().iter().collect::<Vec<_>>(),
