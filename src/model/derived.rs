@@ -21,6 +21,12 @@ pub struct Derived {
     pub clash_civilian_deaths: Poisson,
     /// Sum of the five target shares (they need not add up to 1).
     pub target_share_total: f64,
+    /// Running sums of the first one to four target shares: a target is the number of them a
+    /// uniform point on `[0, total)` reaches.
+    pub target_edges: [f64; 4],
+    /// Mean (security, civilian) deaths of an attack on each kind of target, before
+    /// severity (`Target as usize` order).
+    pub target_deaths: [(f64, f64); 5],
 }
 
 impl Derived {
@@ -37,6 +43,20 @@ impl Derived {
                 + m.target_residential
                 + m.target_city
                 + m.target_capital,
+            target_edges: [
+                m.target_checkpoint,
+                m.target_checkpoint + m.target_convoy,
+                m.target_checkpoint + m.target_convoy + m.target_residential,
+                m.target_checkpoint + m.target_convoy + m.target_residential + m.target_city,
+            ],
+            target_deaths: [
+                (m.security_deaths_checkpoint, m.incidental_deaths),
+                (m.security_deaths_convoy, m.incidental_deaths),
+                (m.incidental_deaths, m.civilian_deaths_residential),
+                (m.incidental_deaths, m.civilian_deaths_city),
+                // Security details around the capital's targets (assumption).
+                (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
+            ],
         }
     }
 }

@@ -2,6 +2,7 @@
 //! mechanisms and measures, one simulated day per step.
 
 pub mod agents;
+pub mod cells;
 pub mod derived;
 pub mod draw;
 pub mod mechanisms;

@@ -7,9 +7,9 @@ use super::agents::{
     Sector,
 };
 use super::derived::Derived;
+use super::draw::uniform;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
-use rand::RngExt;
 
 /// The kind of target an attack hits (001 "checkpoints, residential areas, and security convoys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +19,17 @@ pub enum Target {
     Residential,
     City,
     Capital,
+}
+
+impl Target {
+    /// Every kind, in the order of the target shares (and of `Target as usize`).
+    pub const ALL: [Target; 5] = [
+        Target::Checkpoint,
+        Target::Convoy,
+        Target::Residential,
+        Target::City,
+        Target::Capital,
+    ];
 }
 
 /// One attack carried out today, waiting to be attributed.
@@ -344,8 +355,8 @@ impl World {
         let rng = self.streams.get(Stream::Setup);
         let count = m.initial_cells.min(m.max_cells);
         for _ in 0..count {
-            let strength = m.initial_cell_strength * rng.random_range(0.5..1.5);
-            let u: f64 = rng.random();
+            let strength = m.initial_cell_strength * (0.5 + uniform(rng));
+            let u = uniform(rng);
             let mut sector = 0u8;
             let mut acc = 0.0;
             for (i, info) in SECTORS.iter().enumerate() {
@@ -356,7 +367,7 @@ impl World {
                 }
                 sector = i as u8;
             }
-            let planning_left = rng.random::<f64>() * planning_interval(params, strength);
+            let planning_left = uniform(rng) * planning_interval(params, strength);
             self.cells.push(Cell {
                 sector,
                 strength,
@@ -367,7 +378,7 @@ impl World {
 
     /// Total TTP fighters.
     pub fn militant_strength(&self) -> f64 {
-        self.cells.strength.iter().sum()
+        self.cells.total_strength()
     }
 }
 

@@ -6,13 +6,12 @@
 //! counter-terrorism operations kill militants.
 
 use super::militancy::chaos_factor;
-use crate::model::agents::{Cells, Region, SECTORS};
+use crate::model::agents::{Region, SECTORS};
 use crate::model::derived::Derived;
-use crate::model::draw::{chance, index, poisson, severity};
+use crate::model::draw::{chance, index, poisson, severity, uniform};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::{AttackEvent, Tally, Target, Today, World, draw_planning};
-use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// Share of other groups' attacks in Balochistan (sectors 5-7); assumption chosen with the
@@ -40,9 +39,10 @@ pub fn border_block_chance(world: &World, params: &Params) -> f64 {
 /// Cells plan and launch attacks; other groups add theirs.
 pub fn launch_attacks(world: &mut World, params: &Params) {
     let speed = chaos_factor(world, params);
-    let block = border_block_chance(world, params);
     let interdiction =
         world.levers.intelligence_sharing * params.measures.intelligence_sharing.interdiction;
+    // Stopped at the border, or else intercepted by intelligence: one draw.
+    let foil = 1.0 - (1.0 - border_block_chance(world, params)) * (1.0 - interdiction);
     let World {
         cells,
         streams,
@@ -57,37 +57,19 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
         today,
         derived,
     };
-    let Cells {
-        sector,
-        strength,
-        planning_left,
-    } = cells;
-    // Planning first, in one branch-free pass that vectorises; then the few cells due today
-    // act in cell order (an attack changes only its own cell, so the draws and results are
-    // those of acting cell by cell), and the fighters are summed in cell order.
-    let mut any_due = false;
-    for planning in planning_left.iter_mut() {
-        *planning -= speed;
-        any_due |= *planning <= 0.0;
-    }
-    if any_due {
-        for ((planning, strength), &sector) in
-            planning_left.iter_mut().zip(&mut *strength).zip(&*sector)
-        {
-            if *planning > 0.0 {
-                continue;
-            }
-            *planning = draw_planning(scene.rng, params, *strength);
-            let stopped_at_border = chance(scene.rng, block);
-            let intercepted = chance(scene.rng, interdiction);
-            if stopped_at_border || intercepted {
-                scene.tally.attacks_foiled += 1;
-            } else {
-                let killed = scene.carry_out(params, true, usize::from(sector));
-                *strength = (*strength - f64::from(killed)).max(0.0);
-            }
+    // Every cell's planning advances by today's speed; the cells whose planning is done act
+    // in cell order, each drawing its next planning time from its strength before the attack.
+    cells.advance_planning(speed);
+    cells.act_when_due(|sector, strength| {
+        let planning = draw_planning(scene.rng, params, strength);
+        if chance(scene.rng, foil) {
+            scene.tally.attacks_foiled += 1;
+            (planning, strength)
+        } else {
+            let killed = scene.carry_out(params, true, usize::from(sector));
+            (planning, (strength - f64::from(killed)).max(0.0))
         }
-    }
+    });
     let others = scene.derived.other_group_attacks.sample(scene.rng);
     for _ in 0..others {
         // Other groups are concentrated in Balochistan (CAL: Balochistan ~28% of fatalities).
@@ -100,28 +82,16 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
     }
 }
 
-/// Draws the target kind from the configured shares (`total` is their sum).
-fn draw_target(rng: &mut ChaCha8Rng, params: &Params, total: f64) -> Target {
-    let m = &params.militants;
-    let u: f64 = rng.random::<f64>() * total;
-    let mut edge = m.target_checkpoint;
-    if u < edge {
-        return Target::Checkpoint;
-    }
-    edge += m.target_convoy;
-    if u < edge {
-        return Target::Convoy;
-    }
-    edge += m.target_residential;
-    if u < edge {
-        return Target::Residential;
-    }
-    edge += m.target_city;
-    if u < edge {
-        Target::City
-    } else {
-        Target::Capital
-    }
+/// Draws the target kind from the configured shares: the number of cumulative share edges
+/// at or below a uniform point, counted without branches.
+fn draw_target(rng: &mut ChaCha8Rng, derived: &Derived) -> Target {
+    let u = uniform(rng) * derived.target_share_total;
+    let passed = derived
+        .target_edges
+        .iter()
+        .map(|&edge| usize::from(u >= edge))
+        .sum::<usize>();
+    Target::ALL[passed]
 }
 
 /// What an attack touches: the attack stream, the tally and today's events (borrowed apart
@@ -140,15 +110,9 @@ impl AttackScene<'_> {
         let m = &params.militants;
         let p = &params.pakistan;
         let rng = &mut *self.rng;
-        let target = draw_target(rng, params, self.derived.target_share_total);
+        let target = draw_target(rng, self.derived);
         let s = severity(rng, m.severity_sigma);
-        let (security_mean, civilian_mean) = match target {
-            Target::Checkpoint => (m.security_deaths_checkpoint, m.incidental_deaths),
-            Target::Convoy => (m.security_deaths_convoy, m.incidental_deaths),
-            Target::Residential => (m.incidental_deaths, m.civilian_deaths_residential),
-            Target::City => (m.incidental_deaths, m.civilian_deaths_city),
-            Target::Capital => (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
-        };
+        let (security_mean, civilian_mean) = self.derived.target_deaths[target as usize];
         let security = poisson(rng, security_mean * s);
         let civilians = poisson(rng, civilian_mean * s);
         let attackers = self.derived.attackers_killed.sample(rng);
@@ -186,13 +150,17 @@ impl AttackScene<'_> {
 /// Anger one attack adds: `k * x^2 / (1 + x^2)` with `x = weighted deaths / scale`, so the
 /// daily drumbeat of small attacks adds little and mass-casualty attacks spike anger.
 pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
-    let x2 = (weighted_deaths / params.pakistan.outrage_deaths_scale).powi(2);
-    params.pakistan.outrage_per_attack * x2 / (1.0 + x2)
+    // In the form `k d^2 / (scale^2 + d^2)`: one division.
+    let d2 = weighted_deaths * weighted_deaths;
+    let scale = params.pakistan.outrage_deaths_scale;
+    params.pakistan.outrage_per_attack * d2 / (scale * scale + d2)
 }
 
 /// Pakistan's counter-terrorism operations: Poisson(ct_kill_rate * fighters) TTP fighters
-/// killed a day, spread over random cells, plus other groups' militants, with security
-/// losses in proportion.
+/// killed a day, plus other groups' militants, with security losses in proportion. The
+/// operations hit fighters, not cells: each cell loses the same share of its fighters (the
+/// expected losses if every fighter were equally likely to be among the killed), which
+/// takes no draws and no pass over the cells.
 pub fn conduct_operations(world: &mut World, params: &Params) {
     let p = &params.pakistan;
     let fighters = world.militant_strength();
@@ -208,12 +176,8 @@ pub fn conduct_operations(world: &mut World, params: &Params) {
     let other_killed = derived.other_group_ct_deaths.sample(rng);
     let killed = ttp_killed + other_killed;
     let security = poisson(rng, p.ct_security_deaths_per_kill * f64::from(killed));
-    for _ in 0..ttp_killed {
-        if cells.is_empty() {
-            break;
-        }
-        let i = index(rng, cells.len());
-        cells.strength[i] = (cells.strength[i] - 1.0).max(0.0);
+    if ttp_killed > 0 && fighters > 0.0 {
+        cells.scale_strength((1.0 - f64::from(ttp_killed) / fighters).max(0.0));
     }
     tally.militant += killed;
     tally.pk_security += security;

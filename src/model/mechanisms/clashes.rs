@@ -9,11 +9,10 @@
 use super::outrage::add_resentment;
 use super::trust::{Side, lose_trust};
 use crate::model::agents::{Crossing, SECTOR_COUNT, SECTORS};
-use crate::model::draw::{chance, index, poisson};
+use crate::model::draw::{chance, index, poisson, uniform};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::World;
-use rand::RngExt;
 
 /// Tension fades, faster with regular border meetings.
 pub fn ease_tension(world: &mut World, params: &Params) {
@@ -49,7 +48,7 @@ pub fn clash_at_posts(world: &mut World, params: &Params) {
     }
     let total: f64 = hazards.iter().sum();
     let rng = world.streams.get(Stream::Clashes);
-    let mut u = rng.random::<f64>();
+    let mut u = uniform(rng);
     if u < total {
         let mut pick = SECTOR_COUNT - 1;
         for (i, h) in hazards.iter().enumerate() {

@@ -68,10 +68,10 @@ fn hit_cells(world: &mut World, params: &Params) {
         let new_sector = index(rng, SECTOR_COUNT) as u8;
         let cells = &mut world.cells;
         if dismantled {
-            cells.strength[i] *= 1.0 - a.dismantle_losses;
+            cells.set_strength(i, cells.strength(i) * (1.0 - a.dismantle_losses));
         } else {
-            cells.sector[i] = new_sector;
-            cells.planning_left[i] += params.militants.relocation_delay_days;
+            cells.set_sector(i, new_sector);
+            cells.delay_planning(i, params.militants.relocation_delay_days);
         }
     }
 }
@@ -93,9 +93,7 @@ fn build_fracture_stress(world: &mut World, params: &Params) {
         let n = world.cells.len();
         if n > 0 {
             let per_cell = a.fracture_defectors / n as f64;
-            for strength in &mut world.cells.strength {
-                *strength += per_cell;
-            }
+            world.cells.add_strength(per_cell);
         }
     }
 }

@@ -24,14 +24,8 @@ pub fn recruit_militants(world: &mut World, params: &Params) {
         + m.resentment_effect * world.af.total_resentment()
         + m.vacuum_effect * (1.0 - world.af.effort);
     let growth = 1.0 + m.recruitment_rate * drive * room;
-    let (split, dissolve) = (m.split_strength, m.dissolve_strength);
-    let mut reshape = false;
-    for strength in &mut world.cells.strength {
-        *strength *= growth;
-        // Non-short-circuit `|`, so the loop stays branch-free and vectorises.
-        reshape |= (*strength > split) | (*strength < dissolve);
-    }
-    world.today.cells_to_reshape = reshape;
+    world.cells.scale_strength(growth);
+    world.today.cells_to_reshape = world.cells.may_leave(m.dissolve_strength, m.split_strength);
 }
 
 /// Cells above the split strength divide (the new cell shares the sanctuary); cells below
@@ -46,16 +40,17 @@ pub fn split_and_dissolve_cells(world: &mut World, params: &Params) {
     let existing = cells.len();
     let limit = (m.max_cells as usize).min(cells.capacity());
     for i in 0..existing {
-        if cells.strength[i] > m.split_strength && cells.len() < limit {
-            let half = cells.strength[i] / 2.0;
-            cells.strength[i] = half;
+        if cells.strength(i) > m.split_strength && cells.len() < limit {
+            let half = cells.strength(i) / 2.0;
+            cells.set_strength(i, half);
             let rng = world.streams.get(Stream::Recruitment);
             let planning_left = draw_planning(rng, params, half);
             cells.push(Cell {
-                sector: cells.sector[i],
+                sector: cells.sector(i),
                 strength: half,
                 planning_left,
             });
         }
     }
+    cells.refresh();
 }

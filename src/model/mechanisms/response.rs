@@ -184,8 +184,9 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
         }
         let rng = world.streams.get(Stream::Response);
         let i = index(rng, world.cells.len());
-        let taken = left.min(world.cells.strength[i]);
-        world.cells.strength[i] -= taken;
+        let strength = world.cells.strength(i);
+        let taken = left.min(strength);
+        world.cells.set_strength(i, strength - taken);
         left -= taken;
     }
     let t = &mut world.tally;

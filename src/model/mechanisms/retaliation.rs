@@ -7,11 +7,10 @@
 use super::clashes::fight_clash;
 use super::vulnerability::afghan_vulnerability;
 use crate::model::agents::SECTOR_COUNT;
-use crate::model::draw::index;
+use crate::model::draw::{index, uniform};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
 use crate::model::world::World;
-use rand::RngExt;
 
 /// `h = retaliation_hazard * min(1, R * (1 + vulnerability_effect * V)) * (1 - T)
 ///      * (1 - reciprocity) * ceasefire`.
@@ -19,7 +18,7 @@ pub fn retaliate_on_posts(world: &mut World, params: &Params) {
     let a = &params.afghanistan;
     // Two draws a day whatever the state, so the stream stays aligned across arms.
     let rng = world.streams.get(Stream::Retaliation);
-    let u_fire: f64 = rng.random();
+    let u_fire = uniform(rng);
     let sector = index(rng, SECTOR_COUNT);
     let Some(since) = world.af.retaliation_pending_since else {
         return;
