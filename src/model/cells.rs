@@ -90,13 +90,14 @@ impl Cells {
     /// Adds a cell at the end.
     pub fn push(&mut self, cell: Cell) {
         let base = cell.strength / self.scale;
+        let due = self.clock + cell.planning_left;
         self.sector.push(cell.sector);
         self.base.push(base);
-        self.due.push(self.clock + cell.planning_left);
+        self.due.push(due);
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
-        self.next_due = self.next_due.min(self.clock + cell.planning_left);
+        self.next_due = self.next_due.min(due);
     }
 
     /// Cell `i` as a value.
@@ -183,11 +184,6 @@ impl Cells {
     #[inline]
     pub fn advance_planning(&mut self, days: f64) {
         self.clock += days;
-    }
-
-    /// Planning days left for cell `i` (0 or less when it is due).
-    pub fn planning_left(&self, i: usize) -> f64 {
-        self.due[i] - self.clock
     }
 
     /// Puts off cell `i`'s attack by `days`.

@@ -50,7 +50,8 @@ pub struct Today {
     /// Outrage from today's clashes (already handled or not by the standing channel).
     pub clash_outrage: f64,
     pub trigger: bool,
-    /// Whether a cell crossed the split or dissolve strength at recruitment (saves a pass).
+    /// Whether a cell may have crossed the split or dissolve strength at recruitment (known
+    /// from bounds; saves a pass on the days when none can have).
     pub cells_to_reshape: bool,
     pub clash: bool,
     /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
