@@ -37,9 +37,16 @@ pub struct Cells {
     base_low: f64,
     /// Planning days elapsed for every cell: the sum of the daily planning speeds.
     clock: f64,
-    /// At most the earliest `due` (exact after a pass): no cell is due before it.
+    /// For each block of `BLOCK` cells, at most the earliest `due` among them (exact after
+    /// a pass over the block): a block whose bound is still ahead of the clock is skipped.
+    block_due: Vec<f64>,
+    /// At most the earliest `due` of all (exact after a pass): no cell is due before it.
     next_due: f64,
 }
+
+/// Cells per block of due times: small enough that the day's due cells are found by looking
+/// at a few blocks, not at every cell.
+const BLOCK: usize = 16;
 
 /// Beyond these the common factor is folded into the cells (it never gets there in a year of
 /// ordinary growth and losses; the bound keeps `base` far from underflow and overflow).
@@ -52,6 +59,7 @@ impl Cells {
             sector: Vec::with_capacity(capacity),
             base: Vec::with_capacity(capacity),
             due: Vec::with_capacity(capacity),
+            block_due: Vec::with_capacity(capacity.div_ceil(BLOCK)),
             scale: 1.0,
             base_sum: 0.0,
             base_high: f64::NEG_INFINITY,
@@ -75,6 +83,7 @@ impl Cells {
             .capacity()
             .min(self.base.capacity())
             .min(self.due.capacity())
+            .min(self.block_due.capacity() * BLOCK)
     }
 
     /// Removes every cell and resets the common factor and the planning clock.
@@ -94,6 +103,11 @@ impl Cells {
         self.sector.push(cell.sector);
         self.base.push(base);
         self.due.push(due);
+        if (self.due.len() - 1).is_multiple_of(BLOCK) {
+            self.block_due.push(due);
+        } else if let Some(bound) = self.block_due.last_mut() {
+            *bound = bound.min(due);
+        }
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
@@ -188,7 +202,7 @@ impl Cells {
 
     /// Puts off cell `i`'s attack by `days`.
     pub fn delay_planning(&mut self, i: usize, days: f64) {
-        // Only later: `next_due` stays a lower bound.
+        // Only later: the bounds stay lower bounds.
         self.due[i] += days.max(0.0);
     }
 
@@ -200,25 +214,30 @@ impl Cells {
         if self.clock < self.next_due {
             return;
         }
-        // A branch-free pass marks the due cells of each group of 64 in a bit mask (a branch
-        // per cell would be mispredicted as often as cells fall due at random), then the
-        // marked cells act.
+        // Only the blocks whose bound has come are looked at. In each, a branch-free pass
+        // marks the due cells in a bit mask (a branch per cell would be mispredicted as often
+        // as cells fall due at random) and finds the earliest due time of the others; then
+        // the marked cells act, and the block's bound becomes exact.
         let clock = self.clock;
-        for first in (0..self.len()).step_by(64) {
-            let group = &self.due[first..self.len().min(first + 64)];
-            let mut due = 0u64;
-            for (bit, &at) in group.iter().enumerate() {
-                due |= u64::from(at <= clock) << bit;
+        let mut next_due = f64::INFINITY;
+        for block in 0..self.block_due.len() {
+            if self.block_due[block] <= clock {
+                let first = block * BLOCK;
+                let end = self.len().min(first + BLOCK);
+                let (mut due, mut earliest) = due_mask(&self.due[first..end], clock);
+                while due != 0 {
+                    let i = first + due.trailing_zeros() as usize;
+                    due &= due - 1;
+                    let (planning, strength) = act(self.sector[i], self.strength(i));
+                    self.due[i] = clock + planning;
+                    earliest = earliest.min(self.due[i]);
+                    self.set_strength(i, strength);
+                }
+                self.block_due[block] = earliest;
             }
-            while due != 0 {
-                let i = first + due.trailing_zeros() as usize;
-                due &= due - 1;
-                let (planning, strength) = act(self.sector[i], self.strength(i));
-                self.due[i] = clock + planning;
-                self.set_strength(i, strength);
-            }
+            next_due = next_due.min(self.block_due[block]);
         }
-        self.next_due = smallest(&self.due);
+        self.next_due = next_due;
     }
 
     /// Folds the common factor into the cells.
@@ -235,8 +254,48 @@ impl Cells {
         self.base_sum = self.base.iter().sum();
         self.base_high = -smallest_by(&self.base, |x| -x);
         self.base_low = smallest(&self.base);
-        self.next_due = smallest(&self.due);
+        self.block_due.clear();
+        self.block_due.extend(self.due.chunks(BLOCK).map(smallest));
+        self.next_due = smallest(&self.block_due);
     }
+}
+
+/// For at most 64 due times: the bit mask of those at or before `clock`, and the earliest of
+/// the others (infinity if none). Eight lanes at a time, without branches, so that it
+/// compiles to vector comparisons.
+#[inline]
+fn due_mask(due: &[f64], clock: f64) -> (u64, f64) {
+    let mut mask = 0u64;
+    let mut lanes = [f64::INFINITY; 8];
+    let chunks = due.chunks_exact(8);
+    let rest = chunks.remainder();
+    for (c, chunk) in chunks.enumerate() {
+        let mut bits = 0u8;
+        for (lane, (&at, earliest)) in chunk.iter().zip(&mut lanes).enumerate() {
+            let is_due = at <= clock;
+            bits |= u8::from(is_due) << lane;
+            *earliest = if !is_due && at < *earliest {
+                at
+            } else {
+                *earliest
+            };
+        }
+        mask |= u64::from(bits) << (8 * c);
+    }
+    let done = due.len() - rest.len();
+    for (j, &at) in rest.iter().enumerate() {
+        let is_due = at <= clock;
+        mask |= u64::from(is_due) << (done + j);
+        lanes[0] = if !is_due && at < lanes[0] {
+            at
+        } else {
+            lanes[0]
+        };
+    }
+    let earliest = lanes
+        .into_iter()
+        .fold(f64::INFINITY, |a, b| if b < a { b } else { a });
+    (mask, earliest)
 }
 
 /// The smallest value (infinity if none).

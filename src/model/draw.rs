@@ -46,20 +46,31 @@ pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     }
 }
 
-/// A Poisson distribution whose mean is fixed for the whole trial: `exp(-mean)` is computed
-/// once instead of at every draw. Draws exactly what [`poisson`] draws for the same mean.
+/// A Poisson distribution whose mean is fixed for the whole trial: its first CDF values are
+/// summed once, so that a draw only compares the uniform with them (no `exp`, no loop, no
+/// branch for the usual counts). Draws exactly what [`poisson`] draws for the same mean: the
+/// table holds the very sums that [`invert_poisson`] forms.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Poisson {
     mean: f64,
-    /// `exp(-mean)`, the probability of 0.
-    p0: f64,
+    /// The CDF at `0..UNBRANCHED_COUNTS`.
+    cdf: [f64; UNBRANCHED_COUNTS],
+    /// The probability of the last count in `cdf`, to go on summing from.
+    last: f64,
 }
 
 impl Poisson {
     pub fn new(mean: f64) -> Self {
+        let mut terms = PoissonTerms::new(mean, (-mean).exp());
+        let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
+        for value in &mut cdf[1..] {
+            terms.next();
+            *value = terms.cdf;
+        }
         Poisson {
             mean,
-            p0: (-mean).exp(),
+            cdf,
+            last: terms.p,
         }
     }
 
@@ -71,11 +82,20 @@ impl Poisson {
         if !(mean > 0.0 && mean.is_finite()) {
             return 0;
         }
-        if mean < INVERSION_LIMIT {
-            invert_poisson(u, mean, self.p0)
-        } else {
-            normal_poisson(u, mean)
+        if mean >= INVERSION_LIMIT {
+            return normal_poisson(u, mean);
         }
+        let last_cdf = self.cdf[UNBRANCHED_COUNTS - 1];
+        if u <= last_cdf {
+            return self.cdf.iter().map(|&c| u32::from(u > c)).sum();
+        }
+        PoissonTerms {
+            mean,
+            k: UNBRANCHED_COUNTS as u32 - 1,
+            p: self.last,
+            cdf: last_cdf,
+        }
+        .count_beyond(u)
     }
 }
 
@@ -101,22 +121,69 @@ const RECIPROCALS: [f64; 64] = {
     table
 };
 
+/// Counts the inversion settles without a branch: the first ones are counted by comparing
+/// `u` with each of their CDF values (a mispredicted loop exit costs more than computing
+/// them all); only a count beyond them takes the loop.
+const UNBRANCHED_COUNTS: usize = 8;
+
+/// The terms of a Poisson CDF, summed in order: count `k`, its probability `p` and the CDF
+/// up to it. Every inversion forms its sums here, so equal means give equal sums.
+struct PoissonTerms {
+    mean: f64,
+    k: u32,
+    p: f64,
+    cdf: f64,
+}
+
+impl PoissonTerms {
+    /// The first term, of count 0, from `p0 = exp(-mean)`.
+    #[inline]
+    fn new(mean: f64, p0: f64) -> Self {
+        PoissonTerms {
+            mean,
+            k: 0,
+            p: p0,
+            cdf: p0,
+        }
+    }
+
+    /// Moves to the next count.
+    #[inline]
+    fn next(&mut self) {
+        self.k += 1;
+        let reciprocal = match RECIPROCALS.get(self.k as usize) {
+            Some(&r) => r,
+            None => 1.0 / f64::from(self.k),
+        };
+        self.p *= self.mean * reciprocal;
+        self.cdf += self.p;
+    }
+
+    /// The smallest count from this one on whose CDF reaches `u` (at most 1000).
+    #[inline]
+    fn count_beyond(mut self, u: f64) -> u32 {
+        while u > self.cdf && self.k < 1000 {
+            self.next();
+        }
+        self.k
+    }
+}
+
 /// The smallest `k` whose CDF reaches `u`, summing the probabilities from `p0 = exp(-mean)`.
 #[inline]
 fn invert_poisson(u: f64, mean: f64, p0: f64) -> u32 {
-    let mut p = p0;
-    let mut cdf = p;
-    let mut k = 0u32;
-    while u > cdf && k < 1000 {
-        k += 1;
-        let reciprocal = match RECIPROCALS.get(k as usize) {
-            Some(&r) => r,
-            None => 1.0 / f64::from(k),
-        };
-        p *= mean * reciprocal;
-        cdf += p;
+    let mut terms = PoissonTerms::new(mean, p0);
+    // The CDF only grows, so the number of its first values below `u` is the count itself
+    // when the count is among them.
+    let mut count = u32::from(u > terms.cdf);
+    for _ in 1..UNBRANCHED_COUNTS {
+        terms.next();
+        count += u32::from(u > terms.cdf);
     }
-    k
+    if u <= terms.cdf {
+        return count;
+    }
+    terms.count_beyond(u)
 }
 
 /// The normal approximation for large means.
@@ -231,6 +298,35 @@ mod tests {
         exponential(&mut a, 1.0);
         exponential(&mut b, 90.0);
         assert_eq!(a.next_u64(), b.next_u64());
+    }
+
+    /// The inversion (unbranched first counts, then the loop) gives the count of a plain
+    /// loop over the CDF for every mean and uniform, also past the unbranched counts.
+    #[test]
+    fn inversion_equals_the_plain_loop() {
+        let plain = |u: f64, mean: f64| {
+            let (mut k, mut p) = (0u32, (-mean).exp());
+            let mut cdf = p;
+            while u > cdf && k < 1000 {
+                k += 1;
+                p *= mean * (1.0 / f64::from(k));
+                cdf += p;
+            }
+            k
+        };
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let mut beyond = 0;
+        let mut mean = 1e-3;
+        while mean < INVERSION_LIMIT {
+            for _ in 0..2_000 {
+                let u = uniform(&mut rng);
+                let k = invert_poisson(u, mean, (-mean).exp());
+                assert_eq!(k, plain(u, mean), "mean {mean} u {u}");
+                beyond += usize::from(k as usize >= UNBRANCHED_COUNTS);
+            }
+            mean *= 1.3;
+        }
+        assert!(beyond > 1_000, "counts past the unbranched ones: {beyond}");
     }
 
     /// The shortcut to 0 never changes a count: wherever it applies, the full inversion also
