@@ -7,10 +7,9 @@
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use std::sync::LazyLock;
 
 /// 2^-32.
-const U32_SCALE: f64 = 1.0 / 4_294_967_296.0;
+pub(crate) const U32_SCALE: f64 = 1.0 / 4_294_967_296.0;
 
 /// A uniform number in the open interval (0, 1) from one 32-bit draw: the midpoint of one of
 /// 2^32 equal slots, so it is never 0 or 1 (logarithms and quantiles of it are finite).
@@ -199,59 +198,8 @@ pub fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
     -mean * uniform(rng).ln()
 }
 
-/// A multiplicative severity with mean 1 and log-spread `sigma`: log-normal, from the
-/// normal quantile of one draw (see [`standard_normal`]), so a severity costs a table
-/// lookup and one `exp`.
-#[inline]
-pub fn severity(rng: &mut ChaCha8Rng, sigma: f64) -> f64 {
-    let z = standard_normal(rng.next_u32());
-    (sigma * z - sigma * sigma / 2.0).exp()
-}
-
-/// Bins of the normal quantile table (2^12: the top 12 bits of a draw pick the bin).
-const QUANTILE_BINS: usize = 1 << 12;
-/// Bins at each end where the quantile curves too sharply to interpolate (the outer 1%,
-/// |z| > 2.32): their draws are computed exactly.
-const EXACT_BINS: usize = 41;
-
-/// For each bin of the interpolated range: the standard normal quantile at its lower edge
-/// `i / QUANTILE_BINS` and the quantile's rise across the bin, computed once per process.
-static NORMAL_QUANTILES: LazyLock<[(f64, f64); QUANTILE_BINS]> = LazyLock::new(|| {
-    let edge = |i: usize| standard_normal_quantile(i as f64 / QUANTILE_BINS as f64);
-    let mut table = [(0.0, 0.0); QUANTILE_BINS];
-    for (i, bin) in table
-        .iter_mut()
-        .enumerate()
-        .take(QUANTILE_BINS - EXACT_BINS)
-        .skip(EXACT_BINS)
-    {
-        let low = edge(i);
-        *bin = (low, edge(i + 1) - low);
-    }
-    table
-});
-
-/// A standard normal number from one 32-bit draw `bits`, by inversion: the quantile of the
-/// draw's uniform `(bits + 0.5) / 2^32`, interpolated linearly between the table's bin
-/// edges in the central 98%, exact in the outer 1% at each end. The interpolation errs by at
-/// most 3e-5 in `z` (at the edge of the exact tails; under 1e-6 for |z| < 1), far inside
-/// what the model can tell apart, and it spares the quantile's division and logarithm on
-/// every attack's severity, which sits at the head of the attack's chain of computations.
-/// The 32-bit draw caps |z| at 6.4, a tail of probability 1.6e-10 left out.
-#[inline]
-pub fn standard_normal(bits: u32) -> f64 {
-    let bin = (bits >> 20) as usize;
-    if !(EXACT_BINS..QUANTILE_BINS - EXACT_BINS).contains(&bin) {
-        return standard_normal_quantile((f64::from(bits) + 0.5) * U32_SCALE);
-    }
-    // Where the uniform lies within its bin, in (0, 1).
-    let within = (f64::from(bits & 0xF_FFFF) + 0.5) * (1.0 / 1_048_576.0);
-    let (low, rise) = NORMAL_QUANTILES[bin];
-    low + within * rise
-}
-
 /// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
-fn standard_normal_quantile(p: f64) -> f64 {
+pub(crate) fn standard_normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969683028665376e1,
         2.209460984245205e2,
@@ -329,41 +277,13 @@ mod tests {
         }
         let e: f64 = (0..n).map(|_| exponential(&mut rng, 5.0)).sum::<f64>() / n as f64;
         assert!((e - 5.0).abs() < 0.05, "exponential: {e}");
-        let s: f64 = (0..n).map(|_| severity(&mut rng, 1.3)).sum::<f64>() / n as f64;
-        assert!((s - 1.0).abs() < 0.05, "severity mean {s}");
         // Same stream position after the same calls, whatever the means.
         let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(9), ChaCha8Rng::seed_from_u64(9));
         poisson(&mut a, 0.2);
         poisson(&mut b, 25.0);
-        severity(&mut a, 0.5);
-        severity(&mut b, 2.0);
         exponential(&mut a, 1.0);
         exponential(&mut b, 90.0);
         assert_eq!(a.next_u64(), b.next_u64());
-    }
-
-    /// The interpolated normal quantile stays within 3e-5 of the exact one for every bin
-    /// (checked at both ends and across each bin of the interpolated range), equals it in
-    /// the exact tails, and is monotone, so a larger draw never gives a smaller severity.
-    #[test]
-    fn interpolated_normal_quantile_is_close_and_monotone() {
-        let exact = |bits: u32| standard_normal_quantile((f64::from(bits) + 0.5) * U32_SCALE);
-        let mut worst: f64 = 0.0;
-        let mut previous = f64::NEG_INFINITY;
-        for bin in 0..QUANTILE_BINS as u32 {
-            for within in [0, 1, 0x3_0000, 0x8_0000, 0xC_0000, 0xF_FFFE, 0xF_FFFF] {
-                let bits = (bin << 20) | within;
-                let z = standard_normal(bits);
-                if !(EXACT_BINS..QUANTILE_BINS - EXACT_BINS).contains(&(bin as usize)) {
-                    assert_eq!(z, exact(bits), "tail bits {bits}");
-                }
-                worst = worst.max((z - exact(bits)).abs());
-                assert!(z >= previous, "not monotone at bits {bits}");
-                previous = z;
-            }
-        }
-        assert!(worst < 3e-5, "largest error {worst}");
-        assert!(worst > 0.0, "the central range is interpolated");
     }
 
     /// The inversion (unbranched first counts, then the loop) gives the count of a plain

@@ -10,6 +10,7 @@ pub mod outcomes;
 pub mod param_spec;
 pub mod params;
 pub mod rng;
+pub mod severity;
 pub mod step;
 pub mod world;
 

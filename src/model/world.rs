@@ -10,6 +10,7 @@ use super::derived::Derived;
 use super::draw::uniform;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
+use super::severity::Severities;
 
 /// The kind of target an attack hits (001 "checkpoints, residential areas, and security convoys").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,6 +280,8 @@ pub struct World {
     pub streams: Streams,
     /// Per-trial constants derived from the parameters.
     pub derived: Derived,
+    /// Attack severities for this trial's spread (tables kept across trials).
+    pub severities: Severities,
 }
 
 /// Most attacks one day can hold without allocating: every cell plus other groups' attacks.
@@ -307,6 +310,7 @@ impl World {
             levers_until: 0,
             streams: Streams::new([0; 32]),
             derived: Derived::new(params),
+            severities: Severities::default(),
         }
     }
 
@@ -318,6 +322,7 @@ impl World {
         self.streams = Streams::new(seed);
         self.levers_until = 0;
         self.derived = Derived::new(params);
+        self.severities.select(params.militants.severity_sigma);
         self.day = 0;
         let p = &params.pakistan;
         self.pk = Pakistan {

@@ -8,9 +8,10 @@
 use super::militancy::chaos_factor;
 use crate::model::agents::{Region, SECTORS};
 use crate::model::derived::Derived;
-use crate::model::draw::{chance, index, poisson, severity, uniform};
+use crate::model::draw::{chance, index, poisson, uniform};
 use crate::model::params::Params;
 use crate::model::rng::Stream;
+use crate::model::severity::Severities;
 use crate::model::world::{AttackEvent, Tally, Target, Today, World, draw_planning};
 use rand_chacha::ChaCha8Rng;
 
@@ -49,6 +50,7 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
         tally,
         today,
         derived,
+        severities,
         ..
     } = world;
     let mut scene = AttackScene {
@@ -56,6 +58,7 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
         tally,
         today,
         derived,
+        severities,
     };
     // Every cell's planning advances by today's speed; the cells whose planning is done act
     // in cell order, each drawing its next planning time from its strength before the attack.
@@ -73,11 +76,10 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
     let others = scene.derived.other_group_attacks.sample(scene.rng);
     for _ in 0..others {
         // Other groups are concentrated in Balochistan (CAL: Balochistan ~28% of fatalities).
-        let sector = if chance(scene.rng, OTHER_GROUPS_BALOCHISTAN_SHARE) {
-            5 + index(scene.rng, 3)
-        } else {
-            index(scene.rng, 5)
-        };
+        // Sectors 5-7 or 0-4, picked without a branch.
+        let balochistan = chance(scene.rng, OTHER_GROUPS_BALOCHISTAN_SHARE);
+        let (first, count) = if balochistan { (5, 3) } else { (0, 5) };
+        let sector = first + index(scene.rng, count);
         scene.carry_out(params, false, sector);
     }
 }
@@ -101,17 +103,17 @@ struct AttackScene<'w> {
     tally: &'w mut Tally,
     today: &'w mut Today,
     derived: &'w Derived,
+    severities: &'w Severities,
 }
 
 impl AttackScene<'_> {
     /// One attack: deaths by category (Poisson around target means times a heavy-tailed
     /// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
     fn carry_out(&mut self, params: &Params, by_ttp: bool, sector: usize) -> u32 {
-        let m = &params.militants;
         let p = &params.pakistan;
         let rng = &mut *self.rng;
         let target = draw_target(rng, self.derived);
-        let s = severity(rng, m.severity_sigma);
+        let s = self.severities.sample(rng);
         let (security_mean, civilian_mean) = self.derived.target_deaths[target as usize];
         let security = poisson(rng, security_mean * s);
         let civilians = poisson(rng, civilian_mean * s);

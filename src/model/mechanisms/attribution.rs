@@ -29,13 +29,13 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
         let attributed = chance(rng, attribution);
         let facts_shared = chance(rng, shared_facts);
         let denied = chance(rng, params.afghanistan.denial_propensity);
-        if !attributed {
-            continue;
-        }
-        charge_legitimacy(world, params);
+        // Without branches up to the rare official accusation: whether an attack is
+        // attributed follows no pattern the processor could predict.
+        charge_legitimacy(world, params, attributed);
         let notable = attack.deaths >= params.ladder.accusation_deaths;
-        let official =
-            attack.trigger || (notable && world.pk.pressure >= params.ladder.accusation_threshold);
+        let official = attributed
+            & (attack.trigger
+                | (notable & (world.pk.pressure >= params.ladder.accusation_threshold)));
         if !official {
             continue;
         }
@@ -65,11 +65,12 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
 
 /// Mechanism 5: an attack attributed to Afghan soil costs Kabul legitimacy in proportion to
 /// how little it is doing, more so under outside pressure (000 "Failure to act risks further
-/// isolation").
-fn charge_legitimacy(world: &mut World, params: &Params) {
+/// isolation"). Nothing if the attack is not `attributed`.
+fn charge_legitimacy(world: &mut World, params: &Params, attributed: bool) {
     let share = params.afghanistan.legitimacy_loss_per_attributed_attack
         * (1.0 - world.af.effort)
-        * (1.0 + params.outside.pressure_on_kabul);
+        * (1.0 + params.outside.pressure_on_kabul)
+        * f64::from(u8::from(attributed));
     world.af.legitimacy = (world.af.legitimacy * (1.0 - share)).clamp(0.0, 1.0);
 }
 
