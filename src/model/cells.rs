@@ -219,9 +219,12 @@ impl Cells {
         // as cells fall due at random) and finds the earliest due time of the others; then
         // the marked cells act, and the block's bound becomes exact.
         let clock = self.clock;
-        let mut next_due = f64::INFINITY;
-        for block in 0..self.block_due.len() {
-            if self.block_due[block] <= clock {
+        for first_block in (0..self.block_due.len()).step_by(64) {
+            let bounds = &self.block_due[first_block..self.block_due.len().min(first_block + 64)];
+            let (mut due_blocks, _) = due_mask(bounds, clock);
+            while due_blocks != 0 {
+                let block = first_block + due_blocks.trailing_zeros() as usize;
+                due_blocks &= due_blocks - 1;
                 let first = block * BLOCK;
                 let end = self.len().min(first + BLOCK);
                 let (mut due, mut earliest) = due_mask(&self.due[first..end], clock);
@@ -235,9 +238,8 @@ impl Cells {
                 }
                 self.block_due[block] = earliest;
             }
-            next_due = next_due.min(self.block_due[block]);
         }
-        self.next_due = next_due;
+        self.next_due = smallest(&self.block_due);
     }
 
     /// Folds the common factor into the cells.

@@ -24,8 +24,10 @@ pub fn manage_refugees(world: &mut World, params: &Params) {
         0.0
     };
     let pace = r.base_deportations_per_day * drive * policy * remaining + world.refugees.carry;
-    let deported = pace.floor().min(world.refugees.stock.max(0.0));
-    world.refugees.carry = pace - pace.floor();
+    // `pace` is never negative, so truncating is flooring (and costs no library call).
+    let whole = pace as u64 as f64;
+    let deported = whole.min(world.refugees.stock.max(0.0));
+    world.refugees.carry = pace - whole;
     world.refugees.stock -= deported;
     world.tally.deported += deported as u64;
     add_resentment(
