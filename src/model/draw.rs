@@ -206,31 +206,68 @@ pub fn exponential(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
 /// Bins of `-ln u` computed exactly (u < 1/64).
 const EXACT_LN_BINS: usize = 64;
 
-/// `-ln(i / 4096)` at every bin edge from `EXACT_LN_BINS` on, and the rise across each bin
-/// (0 below), computed once per process.
+/// `-ln u` at the bin edges from `EXACT_LN_BINS` on, computed once per process.
 static NEG_LN_BINS: LazyLock<Vec<(f64, f64)>> = LazyLock::new(|| {
-    let edge = |i: usize| -(i as f64 / 4096.0).ln();
-    (0..4096)
-        .map(|i| {
-            if i < EXACT_LN_BINS {
-                (0.0, 0.0)
-            } else {
-                (edge(i), edge(i + 1) - edge(i))
-            }
-        })
-        .collect()
+    tabulate_bins(EXACT_LN_BINS..TABLE_BINS, |i| {
+        -(i as f64 / TABLE_BINS as f64).ln()
+    })
 });
 
 /// `-ln u` for the uniform `u = (bits + 0.5) / 2^32` of one draw.
 #[inline]
 fn neg_ln_of_draw(bits: u32) -> f64 {
-    let bin = (bits >> 20) as usize;
+    let (bin, within) = bin_of_draw(bits);
     if bin < EXACT_LN_BINS {
         return -((f64::from(bits) + 0.5) * U32_SCALE).ln();
     }
-    let within = (f64::from(bits & 0xF_FFFF) + 0.5) * (1.0 / 1_048_576.0);
     let (low, rise) = NEG_LN_BINS[bin];
     low + within * rise
+}
+
+/// Bins of the tables that invert a curved distribution function by linear interpolation
+/// (`-ln u` here, severities in `severity.rs`): 2^12, so the top 12 bits of a draw pick the bin.
+pub(crate) const TABLE_BINS: usize = 1 << 12;
+
+/// The bin of a 32-bit draw and where its uniform `(bits + 0.5) / 2^32` lies within the bin,
+/// in (0, 1).
+#[inline]
+pub(crate) fn bin_of_draw(bits: u32) -> (usize, f64) {
+    let within = (f64::from(bits & 0xF_FFFF) + 0.5) * (1.0 / 1_048_576.0);
+    ((bits >> 20) as usize, within)
+}
+
+/// A function's value at the lower edge of `bin` (the uniform `bin / TABLE_BINS`) and its rise
+/// across the bin, from `edge(i)`, the value at edge `i`.
+#[inline]
+pub(crate) fn bin_at(bin: usize, edge: impl Fn(usize) -> f64) -> (f64, f64) {
+    let low = edge(bin);
+    (low, edge(bin + 1) - low)
+}
+
+/// [`bin_at`] for every bin in `interpolated`, `(0, 0)` for the others (whose draws are
+/// computed exactly).
+pub(crate) fn tabulate_bins(
+    interpolated: std::ops::Range<usize>,
+    edge: impl Fn(usize) -> f64,
+) -> Vec<(f64, f64)> {
+    (0..TABLE_BINS)
+        .map(|bin| {
+            if interpolated.contains(&bin) {
+                bin_at(bin, &edge)
+            } else {
+                (0.0, 0.0)
+            }
+        })
+        .collect()
+}
+
+/// Draws at both ends and inside every bin, in increasing order: where tests compare a
+/// tabulated inversion with the exact one.
+#[cfg(test)]
+pub(crate) fn probe_draws() -> impl Iterator<Item = u32> {
+    (0..TABLE_BINS as u32).flat_map(|bin| {
+        [0, 1, 0x3_0000, 0x8_0000, 0xC_0000, 0xF_FFFF].map(|within| (bin << 20) | within)
+    })
 }
 
 /// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
@@ -327,18 +364,15 @@ mod tests {
     fn exponential_table_is_close_and_monotone() {
         let mut worst: f64 = 0.0;
         let mut previous = f64::INFINITY;
-        for bin in 0..4096u32 {
-            for within in [0, 1, 0x3_0000, 0x8_0000, 0xC_0000, 0xF_FFFF] {
-                let bits = (bin << 20) | within;
-                let exact = -((f64::from(bits) + 0.5) * U32_SCALE).ln();
-                let tabulated = neg_ln_of_draw(bits);
-                if (bin as usize) < EXACT_LN_BINS {
-                    assert_eq!(tabulated, exact, "bits {bits}");
-                }
-                worst = worst.max((tabulated - exact).abs());
-                assert!(tabulated <= previous, "increases at bits {bits}");
-                previous = tabulated;
+        for bits in probe_draws() {
+            let exact = -((f64::from(bits) + 0.5) * U32_SCALE).ln();
+            let tabulated = neg_ln_of_draw(bits);
+            if bin_of_draw(bits).0 < EXACT_LN_BINS {
+                assert_eq!(tabulated, exact, "bits {bits}");
             }
+            worst = worst.max((tabulated - exact).abs());
+            assert!(tabulated <= previous, "increases at bits {bits}");
+            previous = tabulated;
         }
         assert!(worst < 3.1e-5, "largest error {worst}");
         assert!(worst > 0.0, "the table is used");

@@ -13,23 +13,20 @@
 //! more spreads come than it keeps, a trial computes its bins' edge values as it goes: the
 //! very numbers a table would hold, so results never depend on which tables a worker had.
 
-use super::draw::{U32_SCALE, standard_normal_quantile};
+use super::draw::{
+    TABLE_BINS as BINS, U32_SCALE, bin_at, bin_of_draw, standard_normal_quantile, tabulate_bins,
+};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::LazyLock;
 
-/// Bins of the uniform's range (2^12: the top 12 bits of a draw pick the bin).
-const BINS: usize = 1 << 12;
 /// Bins at each end computed exactly (the outer 1%, |z| > 2.32).
 const EXACT_BINS: usize = 41;
 /// Tables a world keeps (each 64 KiB).
 const KEPT_TABLES: usize = 8;
 
-/// Whether draws in `bin` are interpolated.
-#[inline]
-fn interpolated(bin: usize) -> bool {
-    (EXACT_BINS..BINS - EXACT_BINS).contains(&bin)
-}
+/// The bins whose draws are interpolated.
+const INTERPOLATED: std::ops::Range<usize> = EXACT_BINS..BINS - EXACT_BINS;
 
 /// The standard normal quantile at the edges `i / BINS` of the interpolated bins (0 at the
 /// others), computed once per process.
@@ -54,8 +51,7 @@ fn at(z: f64, sigma: f64) -> f64 {
 /// An interpolated bin's severity at its lower edge and its rise across the bin.
 fn bin_values(bin: usize, sigma: f64) -> (f64, f64) {
     let edges = &*NORMAL_EDGES;
-    let low = at(edges[bin], sigma);
-    (low, at(edges[bin + 1], sigma) - low)
+    bin_at(bin, |i| at(edges[i], sigma))
 }
 
 /// Every bin's values for one spread.
@@ -67,16 +63,11 @@ struct Table {
 
 impl Table {
     fn new(sigma: f64) -> Self {
-        let bins = (0..BINS)
-            .map(|bin| {
-                if interpolated(bin) {
-                    bin_values(bin, sigma)
-                } else {
-                    (0.0, 0.0)
-                }
-            })
-            .collect();
-        Table { sigma, bins }
+        let edges = &*NORMAL_EDGES;
+        Table {
+            sigma,
+            bins: tabulate_bins(INTERPOLATED, |i| at(edges[i], sigma)),
+        }
     }
 }
 
@@ -113,13 +104,11 @@ impl Severities {
     /// The severity of the 32-bit draw `bits`, whose uniform is `(bits + 0.5) / 2^32`.
     #[inline]
     fn of_draw(&self, bits: u32) -> f64 {
-        let bin = (bits >> 20) as usize;
-        if !interpolated(bin) {
+        let (bin, within) = bin_of_draw(bits);
+        if !INTERPOLATED.contains(&bin) {
             let z = standard_normal_quantile((f64::from(bits) + 0.5) * U32_SCALE);
             return at(z, self.sigma);
         }
-        // Where the uniform lies within its bin, in (0, 1).
-        let within = (f64::from(bits & 0xF_FFFF) + 0.5) * (1.0 / 1_048_576.0);
         let (low, rise) = match self.current {
             Some(table) => self.tables[table].bins[bin],
             None => bin_values(bin, self.sigma),
@@ -131,6 +120,7 @@ impl Severities {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::draw::probe_draws;
     use rand::SeedableRng;
 
     /// The exact severity of draw `bits`.
@@ -151,17 +141,14 @@ mod tests {
             severities.select(sigma);
             let mut worst: f64 = 0.0;
             let mut previous = 0.0;
-            for bin in 0..BINS as u32 {
-                for within in [0, 1, 0x3_0000, 0x8_0000, 0xC_0000, 0xF_FFFF] {
-                    let bits = (bin << 20) | within;
-                    let s = severities.of_draw(bits);
-                    if !interpolated(bin as usize) {
-                        assert_eq!(s, exact(bits, sigma), "tail bits {bits}");
-                    }
-                    worst = worst.max((s / exact(bits, sigma) - 1.0).abs());
-                    assert!(s >= previous, "sigma {sigma}: decreases at bits {bits}");
-                    previous = s;
+            for bits in probe_draws() {
+                let s = severities.of_draw(bits);
+                if !INTERPOLATED.contains(&bin_of_draw(bits).0) {
+                    assert_eq!(s, exact(bits, sigma), "tail bits {bits}");
                 }
+                worst = worst.max((s / exact(bits, sigma) - 1.0).abs());
+                assert!(s >= previous, "sigma {sigma}: decreases at bits {bits}");
+                previous = s;
             }
             assert!(
                 worst < bound,
