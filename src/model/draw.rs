@@ -34,69 +34,119 @@ const INVERSION_LIMIT: f64 = 30.0;
 #[inline]
 pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     let u = uniform(rng);
-    if !(mean > 0.0 && mean.is_finite()) {
-        return 0;
-    }
-    if mean < INVERSION_LIMIT {
+    // The usual case first, in one test that NaN fails too.
+    if mean > 0.0 && mean < INVERSION_LIMIT {
         if u < certainly_zero_below(mean) {
             return 0;
         }
-        invert_poisson(u, mean, (-mean).exp())
-    } else {
+        return invert_poisson(u, mean, (-mean).exp());
+    }
+    if mean >= INVERSION_LIMIT && mean.is_finite() {
         normal_poisson(u, mean)
+    } else {
+        0
     }
 }
 
 /// A Poisson distribution whose mean is fixed for the whole trial: its first CDF values are
-/// summed once, so that a draw only compares the uniform with them (no `exp`, no loop, no
-/// branch for the usual counts). Draws exactly what [`poisson`] draws for the same mean: the
-/// table holds the very sums that [`invert_poisson`] forms.
-#[derive(Debug, Clone, Copy, Default)]
+/// summed once, and a guide table says for each of 256 equal slices of the unit interval
+/// the first count whose CDF reaches the slice, so that a draw looks up where to start and
+/// usually stops there (no `exp`, no loop over counts; Chen and Asau's indexed search).
+/// Draws exactly what [`poisson`] draws for the same mean: the table holds the very sums
+/// that [`invert_poisson`] forms.
+#[derive(Debug, Clone, Copy)]
 pub struct Poisson {
     mean: f64,
+    method: FixedMethod,
     /// The CDF at `0..UNBRANCHED_COUNTS`.
     cdf: [f64; UNBRANCHED_COUNTS],
     /// The probability of the last count in `cdf`, to go on summing from.
     last: f64,
+    /// For the draws whose top 8 bits are `b`, the number of counts whose CDF is below
+    /// `b / 256`: none of those counts can be the draw's.
+    guide: [u8; GUIDE_SLICES],
 }
+
+/// How a fixed-mean Poisson draws, settled once instead of at every draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FixedMethod {
+    /// Mean 0, negative or not a number: always 0.
+    Zero,
+    /// By the CDF table (means below `INVERSION_LIMIT`).
+    Table,
+    /// By the normal approximation.
+    Normal,
+}
+
+/// Slices of the guide table: the top 8 bits of a draw pick one.
+const GUIDE_SLICES: usize = 256;
 
 impl Poisson {
     pub fn new(mean: f64) -> Self {
+        let method = if mean > 0.0 && mean < INVERSION_LIMIT {
+            FixedMethod::Table
+        } else if mean >= INVERSION_LIMIT && mean.is_finite() {
+            FixedMethod::Normal
+        } else {
+            FixedMethod::Zero
+        };
         let mut terms = PoissonTerms::new(mean, (-mean).exp());
         let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
         for value in &mut cdf[1..] {
             terms.next();
             *value = terms.cdf;
         }
+        let mut guide = [0; GUIDE_SLICES];
+        for (slice, start) in guide.iter_mut().enumerate() {
+            let low = slice as f64 / GUIDE_SLICES as f64;
+            *start = cdf.iter().map(|&c| u8::from(c < low)).sum();
+        }
         Poisson {
             mean,
+            method,
             cdf,
             last: terms.p,
+            guide,
         }
     }
 
     /// One count (one draw).
     #[inline]
     pub fn sample(&self, rng: &mut ChaCha8Rng) -> u32 {
-        let u = uniform(rng);
-        let mean = self.mean;
-        if !(mean > 0.0 && mean.is_finite()) {
-            return 0;
+        self.count_of_draw(rng.next_u32())
+    }
+
+    /// The count for the uniform `u = (bits + 0.5) / 2^32` of one draw.
+    #[inline]
+    fn count_of_draw(&self, bits: u32) -> u32 {
+        let u = (f64::from(bits) + 0.5) * U32_SCALE;
+        match self.method {
+            FixedMethod::Table => {}
+            FixedMethod::Zero => return 0,
+            FixedMethod::Normal => return normal_poisson(u, self.mean),
         }
-        if mean >= INVERSION_LIMIT {
-            return normal_poisson(u, mean);
+        // Every count below the guide's start has a CDF below the slice's lower end, hence
+        // below `u`.
+        let mut k = usize::from(self.guide[(bits >> 24) as usize]);
+        while k < UNBRANCHED_COUNTS && u > self.cdf[k] {
+            k += 1;
         }
-        let last_cdf = self.cdf[UNBRANCHED_COUNTS - 1];
-        if u <= last_cdf {
-            return self.cdf.iter().map(|&c| u32::from(u > c)).sum();
+        if k < UNBRANCHED_COUNTS {
+            return k as u32;
         }
         PoissonTerms {
-            mean,
+            mean: self.mean,
             k: UNBRANCHED_COUNTS as u32 - 1,
             p: self.last,
-            cdf: last_cdf,
+            cdf: self.cdf[UNBRANCHED_COUNTS - 1],
         }
         .count_beyond(u)
+    }
+}
+
+impl Default for Poisson {
+    fn default() -> Self {
+        Poisson::new(0.0)
     }
 }
 
@@ -433,11 +483,40 @@ mod tests {
             mean *= 1.07;
         }
         let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
-        for mean in [0.0, 0.05, 0.35, 1.2, 7.0, 29.0, 31.0, 400.0] {
+        for mean in [0.0, -1.0, f64::NAN, 0.05, 0.35, 1.2, 7.0, 29.0, 31.0, 400.0] {
             let fixed = Poisson::new(mean);
             for _ in 0..20_000 {
                 assert_eq!(fixed.sample(&mut a), poisson(&mut b, mean), "mean {mean}");
             }
+        }
+    }
+
+    /// The guide table of a fixed-mean `Poisson` never starts past a draw's count: at both
+    /// ends and inside every slice, and right at each of its CDF values, it gives the count
+    /// of the plain inversion, for means whose counts end inside the table and beyond it.
+    #[test]
+    fn guide_table_gives_the_inverted_count() {
+        let mut mean = 1e-3;
+        while mean < INVERSION_LIMIT {
+            let fixed = Poisson::new(mean);
+            let slice_draws = (0..GUIDE_SLICES as u32).flat_map(|slice| {
+                [0, 1, 0x80_0000, 0xFF_FFFF].map(|within| (slice << 24) | within)
+            });
+            // The draws whose uniforms lie nearest either side of each CDF value.
+            let edge_draws = fixed.cdf.iter().flat_map(|&c| {
+                let bits = (c / U32_SCALE - 0.5).clamp(0.0, f64::from(u32::MAX)) as u32;
+                [bits.saturating_sub(1), bits, bits.saturating_add(1)]
+            });
+            for bits in slice_draws.chain(edge_draws) {
+                let u = (f64::from(bits) + 0.5) * U32_SCALE;
+                let expected = invert_poisson(u, mean, (-mean).exp());
+                assert_eq!(
+                    fixed.count_of_draw(bits),
+                    expected,
+                    "mean {mean} bits {bits}"
+                );
+            }
+            mean *= 1.25;
         }
     }
 }
