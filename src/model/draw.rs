@@ -96,10 +96,15 @@ impl Poisson {
             terms.next();
             *value = terms.cdf;
         }
+        // The CDF never decreases, so one walk up it fills the guide.
         let mut guide = [0; GUIDE_SLICES];
+        let mut below = 0;
         for (slice, start) in guide.iter_mut().enumerate() {
             let low = slice as f64 / GUIDE_SLICES as f64;
-            *start = cdf.iter().map(|&c| u8::from(c < low)).sum();
+            while below < UNBRANCHED_COUNTS && cdf[below] < low {
+                below += 1;
+            }
+            *start = below as u8;
         }
         Poisson {
             mean,
