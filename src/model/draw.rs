@@ -10,13 +10,19 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::LazyLock;
 
 /// 2^-32.
-pub(crate) const U32_SCALE: f64 = 1.0 / 4_294_967_296.0;
+const U32_SCALE: f64 = 1.0 / 4_294_967_296.0;
 
 /// A uniform number in the open interval (0, 1) from one 32-bit draw: the midpoint of one of
 /// 2^32 equal slots, so it is never 0 or 1 (logarithms and quantiles of it are finite).
 #[inline]
 pub fn uniform(rng: &mut ChaCha8Rng) -> f64 {
-    (f64::from(rng.next_u32()) + 0.5) * U32_SCALE
+    uniform_of_draw(rng.next_u32())
+}
+
+/// The uniform `(bits + 0.5) / 2^32` of one 32-bit draw `bits`.
+#[inline]
+pub(crate) fn uniform_of_draw(bits: u32) -> f64 {
+    (f64::from(bits) + 0.5) * U32_SCALE
 }
 
 /// True with probability `p` (p <= 0 never, p >= 1 always); always one draw.
@@ -124,7 +130,7 @@ impl Poisson {
     /// The count for the uniform `u = (bits + 0.5) / 2^32` of one draw.
     #[inline]
     fn count_of_draw(&self, bits: u32) -> u32 {
-        let u = (f64::from(bits) + 0.5) * U32_SCALE;
+        let u = uniform_of_draw(bits);
         match self.method {
             FixedMethod::Table => {}
             FixedMethod::Zero => return 0,
@@ -273,7 +279,7 @@ static NEG_LN_BINS: LazyLock<Vec<(f64, f64)>> = LazyLock::new(|| {
 fn neg_ln_of_draw(bits: u32) -> f64 {
     let (bin, within) = bin_of_draw(bits);
     if bin < EXACT_LN_BINS {
-        return -((f64::from(bits) + 0.5) * U32_SCALE).ln();
+        return -uniform_of_draw(bits).ln();
     }
     let (low, rise) = NEG_LN_BINS[bin];
     low + within * rise
@@ -420,7 +426,7 @@ mod tests {
         let mut worst: f64 = 0.0;
         let mut previous = f64::INFINITY;
         for bits in probe_draws() {
-            let exact = -((f64::from(bits) + 0.5) * U32_SCALE).ln();
+            let exact = -uniform_of_draw(bits).ln();
             let tabulated = neg_ln_of_draw(bits);
             if bin_of_draw(bits).0 < EXACT_LN_BINS {
                 assert_eq!(tabulated, exact, "bits {bits}");
@@ -513,7 +519,7 @@ mod tests {
                 [bits.saturating_sub(1), bits, bits.saturating_add(1)]
             });
             for bits in slice_draws.chain(edge_draws) {
-                let u = (f64::from(bits) + 0.5) * U32_SCALE;
+                let u = uniform_of_draw(bits);
                 let expected = invert_poisson(u, mean, (-mean).exp());
                 assert_eq!(
                     fixed.count_of_draw(bits),

@@ -14,7 +14,8 @@
 //! very numbers a table would hold, so results never depend on which tables a worker had.
 
 use super::draw::{
-    TABLE_BINS as BINS, U32_SCALE, bin_at, bin_of_draw, standard_normal_quantile, tabulate_bins,
+    TABLE_BINS as BINS, bin_at, bin_of_draw, standard_normal_quantile, tabulate_bins,
+    uniform_of_draw,
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -106,7 +107,7 @@ impl Severities {
     fn of_draw(&self, bits: u32) -> f64 {
         let (bin, within) = bin_of_draw(bits);
         if !INTERPOLATED.contains(&bin) {
-            let z = standard_normal_quantile((f64::from(bits) + 0.5) * U32_SCALE);
+            let z = standard_normal_quantile(uniform_of_draw(bits));
             return at(z, self.sigma);
         }
         let (low, rise) = match self.current {
@@ -125,10 +126,7 @@ mod tests {
 
     /// The exact severity of draw `bits`.
     fn exact(bits: u32, sigma: f64) -> f64 {
-        at(
-            standard_normal_quantile((f64::from(bits) + 0.5) * U32_SCALE),
-            sigma,
-        )
+        at(standard_normal_quantile(uniform_of_draw(bits)), sigma)
     }
 
     /// Tabulated severities stay within 5e-5 (relative) of exact ones at the default spread
