@@ -40,17 +40,36 @@ const INVERSION_LIMIT: f64 = 30.0;
 #[inline]
 pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     let u = uniform(rng);
-    // The usual case first, in one test that NaN fails too.
-    if mean > 0.0 && mean < INVERSION_LIMIT {
-        if u < certainly_zero_below(mean) {
-            return 0;
-        }
-        return invert_poisson(u, mean, (-mean).exp());
+    match PoissonMethod::for_mean(mean) {
+        PoissonMethod::Inversion if u < certainly_zero_below(mean) => 0,
+        PoissonMethod::Inversion => invert_poisson(u, mean, (-mean).exp()),
+        PoissonMethod::Normal => normal_poisson(u, mean),
+        PoissonMethod::Zero => 0,
     }
-    if mean >= INVERSION_LIMIT && mean.is_finite() {
-        normal_poisson(u, mean)
-    } else {
-        0
+}
+
+/// How a Poisson count with a given mean is drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PoissonMethod {
+    /// By inverting the CDF (means below `INVERSION_LIMIT`).
+    Inversion,
+    /// By the normal approximation.
+    Normal,
+    /// Mean 0, negative or not a number: always 0.
+    Zero,
+}
+
+impl PoissonMethod {
+    #[inline]
+    fn for_mean(mean: f64) -> Self {
+        // The usual case first, in one test that NaN fails too.
+        if mean > 0.0 && mean < INVERSION_LIMIT {
+            PoissonMethod::Inversion
+        } else if mean >= INVERSION_LIMIT && mean.is_finite() {
+            PoissonMethod::Normal
+        } else {
+            PoissonMethod::Zero
+        }
     }
 }
 
@@ -63,7 +82,8 @@ pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
 #[derive(Debug, Clone, Copy)]
 pub struct Poisson {
     mean: f64,
-    method: FixedMethod,
+    /// Settled once instead of at every draw.
+    method: PoissonMethod,
     /// The CDF at `0..UNBRANCHED_COUNTS`.
     cdf: [f64; UNBRANCHED_COUNTS],
     /// The probability of the last count in `cdf`, to go on summing from.
@@ -73,29 +93,12 @@ pub struct Poisson {
     guide: [u8; GUIDE_SLICES],
 }
 
-/// How a fixed-mean Poisson draws, settled once instead of at every draw.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum FixedMethod {
-    /// Mean 0, negative or not a number: always 0.
-    Zero,
-    /// By the CDF table (means below `INVERSION_LIMIT`).
-    Table,
-    /// By the normal approximation.
-    Normal,
-}
-
 /// Slices of the guide table: the top 8 bits of a draw pick one.
 const GUIDE_SLICES: usize = 256;
 
 impl Poisson {
     pub fn new(mean: f64) -> Self {
-        let method = if mean > 0.0 && mean < INVERSION_LIMIT {
-            FixedMethod::Table
-        } else if mean >= INVERSION_LIMIT && mean.is_finite() {
-            FixedMethod::Normal
-        } else {
-            FixedMethod::Zero
-        };
+        let method = PoissonMethod::for_mean(mean);
         let mut terms = PoissonTerms::new(mean, (-mean).exp());
         let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
         for value in &mut cdf[1..] {
@@ -132,9 +135,9 @@ impl Poisson {
     fn count_of_draw(&self, bits: u32) -> u32 {
         let u = uniform_of_draw(bits);
         match self.method {
-            FixedMethod::Table => {}
-            FixedMethod::Zero => return 0,
-            FixedMethod::Normal => return normal_poisson(u, self.mean),
+            PoissonMethod::Inversion => {}
+            PoissonMethod::Zero => return 0,
+            PoissonMethod::Normal => return normal_poisson(u, self.mean),
         }
         // Every count below the guide's start has a CDF below the slice's lower end, hence
         // below `u`.
