@@ -4,9 +4,9 @@
 //! whole-program figures (threads, efficiency, memory) come from `deescalate bench`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use deescalate::model::rng::trial_seed;
-use deescalate::model::{DayRecord, Params, Trial};
-use deescalate::scenario::{Overrides, load};
+use experiment::spec::{Overrides, load};
+use model::rng::trial_seed;
+use model::{DayRecord, Params, Trial};
 use std::hint::black_box;
 use std::path::Path;
 

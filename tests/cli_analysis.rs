@@ -82,7 +82,7 @@ fn calibrate_writes_one_row_per_target_with_its_columns() {
             "note"
         ]
     );
-    let targets = deescalate::experiment::calibration::TARGETS;
+    let targets = experiment::analysis::calibration::TARGETS;
     assert_eq!(records.len(), targets.len());
     for (record, target) in records.iter().zip(targets) {
         assert_eq!(&record[0], target.name);

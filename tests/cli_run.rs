@@ -93,7 +93,7 @@ fn run_writes_every_file_with_its_columns() {
         .skip(1)
         .filter(|l| l.starts_with("baseline,"))
         .count();
-    assert_eq!(metric_rows, deescalate::model::METRICS.len());
+    assert_eq!(metric_rows, model::METRICS.len());
     for metric in [
         "open_war",
         "days_to_open_war",

@@ -131,11 +131,14 @@ fn params_and_metrics_list_as_table_and_csv() {
     assert_eq!(out.status.code(), Some(0));
     let csv = text(&out.stdout);
     assert!(csv.starts_with("key,default,"), "{csv}");
-    let spec = deescalate::model::Params::specs()
+    let spec = model::Params::specs()
         .into_iter()
         .find(|s| s.key == "pakistan.strike_threshold")
         .unwrap();
-    let row = format!("pakistan.strike_threshold,{},", spec.default);
+    let row = format!(
+        "pakistan.strike_threshold,{},",
+        experiment::spec::to_toml(&spec.default)
+    );
     assert!(csv.lines().any(|l| l.starts_with(&row)), "no row {row}");
     let table = text(&deescalate(&["params"]).stdout);
     assert!(table.starts_with("KEY "));

@@ -1,0 +1,80 @@
+//! The analysis jobs: `calibrate` (calibration.csv, summary.csv, manifest.json) and
+//! `sensitivity` (sensitivity.csv, manifest.json), each written through the job folder.
+
+use crate::analysis::calibration::{self, CALIBRATION_CSV, Calibration};
+use crate::analysis::sensitivity::{self, SENSITIVITY_CSV, Screening};
+use crate::output::{self, Job, JobFolder, Started};
+use crate::run::RunOptions;
+use crate::spec::{ConfigError, Experiment};
+use crate::{Context, Result};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What `calibrate` wrote.
+#[derive(Debug, Clone)]
+pub struct CalibrationReport {
+    pub calibration: Calibration,
+    pub out_dir: PathBuf,
+    pub wall_time: Duration,
+}
+
+/// Runs the calibration and writes calibration.csv, summary.csv and manifest.json into its
+/// folder (`--out` or `<output_dir>/<name>-calibration/`).
+pub fn calibrate(experiment: &Experiment, options: &RunOptions) -> Result<CalibrationReport> {
+    let started = Started::now();
+    let target = output::target_dir(experiment, options.out.as_deref(), Job::Calibration);
+    let mut folder = JobFolder::create(target, options.force, started)?;
+    let (calibration, results) = calibration::compare(experiment, options)?;
+    let single = calibration::baseline_only(experiment);
+    folder.write_csv(CALIBRATION_CSV, &calibration.rows)?;
+    output::write_summary(&folder.add(output::SUMMARY_CSV), &single, &results)?;
+    let manifest = output::Manifest::new(
+        &single,
+        &results,
+        started.at,
+        folder.elapsed(),
+        folder.files().to_vec(),
+    );
+    output::write_manifest(&mut folder, &manifest)?;
+    let finished = folder.commit()?;
+    Ok(CalibrationReport {
+        calibration,
+        out_dir: finished.out_dir,
+        wall_time: finished.wall_time,
+    })
+}
+
+/// What `sensitivity` wrote.
+#[derive(Debug, Clone)]
+pub struct ScreeningReport {
+    pub screening: Screening,
+    pub out_dir: PathBuf,
+    pub wall_time: Duration,
+}
+
+/// Runs the Morris screening the file's `[morris]` asks for and writes sensitivity.csv and
+/// manifest.json into its folder (`--out` or `<output_dir>/<name>-sensitivity/`).
+pub fn screen(experiment: &Experiment, options: &RunOptions) -> Result<ScreeningReport> {
+    if experiment.morris.is_none() {
+        return Err(ConfigError::Missing {
+            file: experiment.source.clone(),
+            key: "morris".into(),
+            allowed: "a [morris] table with trajectories = N and levels = P (see configs/sensitivity.toml)".into(),
+        }
+        .into());
+    }
+    let started = Started::now();
+    let target = output::target_dir(experiment, options.out.as_deref(), Job::Sensitivity);
+    let mut folder = JobFolder::create(target, options.force, started)?;
+    let screening = sensitivity::screen(experiment, options)
+        .context_with(|| format!("screening {}", experiment.source.display()))?;
+    folder.write_csv(SENSITIVITY_CSV, &screening.rows)?;
+    let manifest = sensitivity::manifest(experiment, &screening, started.at, folder.elapsed());
+    output::write_manifest(&mut folder, &manifest)?;
+    let finished = folder.commit()?;
+    Ok(ScreeningReport {
+        screening,
+        out_dir: finished.out_dir,
+        wall_time: finished.wall_time,
+    })
+}

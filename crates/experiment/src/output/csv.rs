@@ -1,0 +1,36 @@
+//! CSV files: one way to create and write them, so that every table has a header row, `.`
+//! decimals, UTF-8, and errors that name the file.
+
+use crate::{Error, Result};
+use serde::Serialize;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+/// A CSV writer on a new file at `path`.
+pub fn create_csv(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
+    let file = File::create(path).map_err(Error::io("cannot create", path))?;
+    Ok(csv::Writer::from_writer(BufWriter::new(file)))
+}
+
+/// Writes `rows` (with a header from the row type) to a new CSV file at `path`.
+pub fn write_csv<R: Serialize>(path: &Path, rows: impl IntoIterator<Item = R>) -> Result<()> {
+    let mut writer = create_csv(path)?;
+    for row in rows {
+        writer.serialize(row).map_err(Error::csv(path))?;
+    }
+    writer.flush().map_err(Error::io("cannot write", path))
+}
+
+/// Writes one plain record to `writer` (a file at `path`).
+pub fn write_record<I, T>(
+    writer: &mut csv::Writer<BufWriter<File>>,
+    path: &Path,
+    record: I,
+) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    writer.write_record(record).map_err(Error::csv(path))
+}

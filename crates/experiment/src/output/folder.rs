@@ -1,0 +1,295 @@
+//! Output folders: their names, refusing to overwrite, atomic replacement, and the one
+//! writer every job (run, shard, merge, calibrate, sensitivity) writes its folder through.
+
+use super::csv::write_csv;
+use crate::run::Shard;
+use crate::spec::Experiment;
+use crate::{Error, Result};
+use serde::Serialize;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What a folder holds, which decides its default name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// `<output_dir>/<name>/`.
+    Run,
+    /// `<output_dir>/<name>-shard-K-of-N/`.
+    Shard(Shard),
+    /// `<output_dir>/<name>-calibration/`.
+    Calibration,
+    /// `<output_dir>/<name>-sensitivity/`.
+    Sensitivity,
+}
+
+/// The folder `job` writes by default.
+pub fn default_dir(experiment: &Experiment, job: Job) -> PathBuf {
+    let name = &experiment.name;
+    experiment.output_dir.join(match job {
+        Job::Run => name.clone(),
+        Job::Shard(s) => format!("{name}-shard-{}-of-{}", s.index, s.count),
+        Job::Calibration => format!("{name}-calibration"),
+        Job::Sensitivity => format!("{name}-sensitivity"),
+    })
+}
+
+/// The folder a job writes: `out` when given, else its default.
+pub fn target_dir(experiment: &Experiment, out: Option<&Path>, job: Job) -> PathBuf {
+    out.map_or_else(|| default_dir(experiment, job), Path::to_path_buf)
+}
+
+/// Whether anything (folder, file or link) exists at `path`.
+fn exists(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
+/// Fails, naming the folder, if `target` exists and `force` is not set; call it before
+/// running the trials, so that a refused run costs nothing and creates nothing.
+pub fn check_target_free(target: &Path, force: bool) -> Result<()> {
+    if exists(target) && !force {
+        return Err(Error::TargetExists(target.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Removes whatever is at `path` (folder or file).
+fn remove_any(path: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// A temporary sibling folder that becomes the output folder on [`Staging::commit`] and is
+/// deleted if the run fails before that.
+#[derive(Debug)]
+pub struct Staging {
+    partial: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates `.<name>.partial-<pid>` next to `target` (creating the parent if needed).
+    pub fn create(target: &Path) -> Result<Self> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| {
+                Error::Unusable(format!(
+                    "output folder {} has no name to write under",
+                    target.display()
+                ))
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(Error::io("cannot create folder", &parent))?;
+        let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if exists(&partial) {
+            remove_any(&partial).map_err(Error::io("cannot remove stale folder", &partial))?;
+        }
+        fs::create_dir(&partial).map_err(Error::io("cannot create folder", &partial))?;
+        Ok(Staging {
+            partial,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// The folder to write the files into.
+    pub fn path(&self) -> &Path {
+        &self.partial
+    }
+
+    /// Moves the finished folder into place; an existing target is replaced only with
+    /// `force` (moved aside, then deleted once the new folder is in place).
+    pub fn commit(mut self, force: bool) -> Result<()> {
+        check_target_free(&self.target, force)?;
+        if exists(&self.target) {
+            self.replace_target()?;
+        } else {
+            self.rename_into_place()?;
+        }
+        self.committed = true;
+        Ok(())
+    }
+
+    fn rename_into_place(&self) -> Result<()> {
+        fs::rename(&self.partial, &self.target).map_err(|source| {
+            Error::Io {
+                what: "cannot move the finished folder into place at",
+                path: self.target.clone(),
+                source,
+            }
+            .context(format!(
+                "cannot move {} to {}",
+                self.partial.display(),
+                self.target.display()
+            ))
+        })
+    }
+
+    /// Moves the old target aside, the new folder in, then deletes the old one (restoring it
+    /// if the new folder cannot be moved in).
+    fn replace_target(&self) -> Result<()> {
+        let aside = self
+            .partial
+            .with_extension(format!("old-{}", std::process::id()));
+        fs::rename(&self.target, &aside)
+            .map_err(Error::io("cannot move aside the existing", &self.target))?;
+        if let Err(e) = self.rename_into_place() {
+            let _ = fs::rename(&aside, &self.target);
+            return Err(e);
+        }
+        remove_any(&aside).map_err(|source| {
+            Error::Io {
+                what: "cannot delete the old copy",
+                path: aside.clone(),
+                source,
+            }
+            .context(format!("replaced {}", self.target.display()))
+        })
+    }
+}
+
+impl Drop for Staging {
+    /// A run that did not commit leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.partial);
+        }
+    }
+}
+
+/// Writes `value` as JSON to a new file at `path`, with a final newline (pretty, for people,
+/// if `pretty`).
+pub fn write_json(path: &Path, value: &impl Serialize, pretty: bool) -> Result<()> {
+    let file = fs::File::create(path).map_err(Error::io("cannot create", path))?;
+    let mut writer = BufWriter::new(file);
+    match pretty {
+        true => serde_json::to_writer_pretty(&mut writer, value),
+        false => serde_json::to_writer(&mut writer, value),
+    }
+    .map_err(Error::json(path))?;
+    writer
+        .write_all(b"\n")
+        .and_then(|()| writer.flush())
+        .map_err(Error::io("cannot write", path))
+}
+
+/// When a job started: the date for the record, the clock for its wall time.
+#[derive(Debug, Clone, Copy)]
+pub struct Started {
+    pub at: SystemTime,
+    pub clock: Instant,
+}
+
+impl Started {
+    pub fn now() -> Self {
+        Started {
+            at: SystemTime::now(),
+            clock: Instant::now(),
+        }
+    }
+}
+
+/// One job's output folder while it is written: files go into a hidden staging sibling, the
+/// names are recorded in order, and [`JobFolder::commit`] moves the folder into place.
+#[derive(Debug)]
+pub struct JobFolder {
+    staging: Staging,
+    target: PathBuf,
+    force: bool,
+    files: Vec<String>,
+    started: Started,
+}
+
+/// What a committed job folder holds.
+#[derive(Debug, Clone)]
+pub struct Finished {
+    pub out_dir: PathBuf,
+    /// Every file in the folder, in the order written.
+    pub files: Vec<String>,
+    /// From the job's start to the last file written.
+    pub wall_time: Duration,
+}
+
+impl JobFolder {
+    /// Refuses (before any work, so that a refused job costs nothing) an existing `target`
+    /// unless `force`, and creates the staging folder.
+    pub fn create(target: PathBuf, force: bool, started: Started) -> Result<Self> {
+        check_target_free(&target, force)?;
+        let staging = Staging::create(&target)?;
+        Ok(JobFolder {
+            staging,
+            target,
+            force,
+            files: Vec::new(),
+            started,
+        })
+    }
+
+    /// Where the folder ends up.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// When the job started.
+    pub fn started(&self) -> Started {
+        self.started
+    }
+
+    /// The path of a new file `name` in the folder, recorded as written.
+    pub fn add(&mut self, name: &str) -> PathBuf {
+        self.files.push(name.to_string());
+        self.staging.path().join(name)
+    }
+
+    /// The files recorded so far.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Writes `rows` (header from the row type) as CSV file `name`.
+    pub fn write_csv<R: Serialize>(
+        &mut self,
+        name: &str,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Result<()> {
+        let path = self.add(name);
+        write_csv(&path, rows)
+    }
+
+    /// The path of file `name`, already recorded, in the staging folder.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.staging.path().join(name)
+    }
+
+    /// Writes `value` as JSON file `name` (pretty, for people, if `pretty`).
+    pub fn write_json(&mut self, name: &str, value: &impl Serialize, pretty: bool) -> Result<()> {
+        let path = self.add(name);
+        write_json(&path, value, pretty)
+    }
+
+    /// The wall time so far.
+    pub fn elapsed(&self) -> Duration {
+        self.started.clock.elapsed()
+    }
+
+    /// Moves the complete folder into place (replacing an existing one only if forced).
+    pub fn commit(self) -> Result<Finished> {
+        let wall_time = self.elapsed();
+        self.staging.commit(self.force)?;
+        Ok(Finished {
+            out_dir: self.target,
+            files: self.files,
+            wall_time,
+        })
+    }
+}

@@ -1,0 +1,146 @@
+//! manifest.json: what was run, how, when, and which files it wrote.
+
+use super::format::rfc3339_utc;
+use super::{JobFolder, MANIFEST_JSON};
+use crate::Result;
+use crate::run::{Pairing, PrecisionOutcome, Results};
+use crate::spec::Experiment;
+use serde::Serialize;
+use std::time::{Duration, SystemTime};
+
+/// One arm as listed in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestArm {
+    pub id: String,
+    pub label: String,
+}
+
+/// One design of the experiment file and its number of points.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestDesign {
+    /// `sweep` or `latin_hypercube`.
+    pub design: String,
+    pub points: usize,
+}
+
+/// The record of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub name: String,
+    pub description: String,
+    /// The experiment file.
+    pub source: String,
+    pub seed: u64,
+    pub pairing: Pairing,
+    /// The arm effects.csv compares every other arm with.
+    pub effects_baseline: String,
+    /// The interval effects.csv reports: paired t (common pairing) or Welch (independent).
+    pub effects_interval: &'static str,
+    /// What effects.csv's diff means.
+    pub effects_note: &'static str,
+    /// Trials each arm got (the same for every arm, so that pairing holds).
+    pub trials_per_arm: u64,
+    /// The precision target and whether it was met, if one was given.
+    pub precision: Option<PrecisionOutcome>,
+    /// Design points per design (sweep grid size, Latin hypercube points).
+    pub designs: Vec<ManifestDesign>,
+    pub horizon_days: u32,
+    pub arms: Vec<ManifestArm>,
+    pub crate_version: &'static str,
+    /// Worker threads (for a merged folder, the most any shard used; see `merged_from`).
+    pub threads: usize,
+    /// Wall time of this command (for a merged folder, of the merge alone).
+    pub wall_time_seconds: f64,
+    /// Start of the run, RFC 3339 UTC.
+    pub started_utc: String,
+    /// Files in the output folder, this manifest included.
+    pub files: Vec<String>,
+    /// The fully resolved experiment (every arm's parameters).
+    pub config: serde_json::Value,
+    /// For a folder written by `deescalate merge`: the shards' partial results, in shard order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<ManifestPart>,
+}
+
+/// One shard a merged folder was made from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestPart {
+    /// `K/N`.
+    pub shard: String,
+    /// The partial.json it was read from.
+    pub file: String,
+    /// The trial indices it ran, `[trial_start, trial_end)`.
+    pub trial_start: u64,
+    pub trial_end: u64,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub started_utc: String,
+}
+
+impl Manifest {
+    /// The manifest of a run of `experiment` that started at `started` and wrote `files`.
+    pub fn new(
+        experiment: &Experiment,
+        results: &Results,
+        started: SystemTime,
+        wall_time: Duration,
+        mut files: Vec<String>,
+    ) -> Self {
+        files.push(MANIFEST_JSON.to_string());
+        Manifest {
+            name: experiment.name.clone(),
+            description: experiment.description.clone(),
+            source: experiment.source.display().to_string(),
+            seed: experiment.seed,
+            pairing: results.pairing,
+            effects_baseline: experiment.effects_baseline_arm().id.clone(),
+            effects_interval: match results.pairing {
+                Pairing::Common => {
+                    "paired t interval of per-trial differences (common random numbers)"
+                }
+                Pairing::Independent => {
+                    "Welch interval from the two arms' distributions (independent seeds)"
+                }
+            },
+            effects_note: "diff = scenario mean - baseline mean; for 0/1 metrics (open_war) it is the change in probability",
+            trials_per_arm: results.trials,
+            precision: results.precision.clone(),
+            designs: experiment
+                .design_points
+                .iter()
+                .map(|(design, points)| ManifestDesign {
+                    design: design.clone(),
+                    points: *points,
+                })
+                .collect(),
+            horizon_days: experiment.horizon_days,
+            arms: experiment
+                .arms
+                .iter()
+                .map(|a| ManifestArm {
+                    id: a.id.clone(),
+                    label: a.label.clone(),
+                })
+                .collect(),
+            crate_version: env!("CARGO_PKG_VERSION"),
+            threads: results.threads,
+            wall_time_seconds: wall_time.as_secs_f64(),
+            started_utc: rfc3339_utc(started),
+            files,
+            config: resolved_json(experiment),
+            merged_from: Vec::new(),
+        }
+    }
+}
+
+/// The resolved experiment as JSON (a table of strings, numbers, flags and tables always
+/// converts).
+pub fn resolved_json(experiment: &Experiment) -> serde_json::Value {
+    serde_json::to_value(experiment.resolved()).unwrap_or_default()
+}
+
+/// Writes `manifest` (a [`Manifest`], or another command's record, which lists itself among
+/// the files) as pretty JSON, the last file of `folder`.
+pub fn write_manifest(folder: &mut JobFolder, manifest: &impl Serialize) -> Result<()> {
+    folder.write_json(MANIFEST_JSON, manifest, true)
+}

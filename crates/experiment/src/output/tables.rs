@@ -1,0 +1,323 @@
+//! The CSV files: summary, timeseries, effects and trials.
+
+use super::csv::{create_csv, write_csv, write_record};
+use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
+use crate::run::{Pairing, Results, TrialRow};
+use crate::spec::{Experiment, params_table, tree::lookup};
+use crate::text::{format_number, plain};
+use crate::{Error, Result};
+use model::{METRICS, Params};
+use serde::{Serialize, Serializer};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+/// A number cell: printed by [`format_number`], empty when undefined.
+#[derive(Debug, Clone, Copy)]
+struct Num(Option<f64>);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.filter(|x| x.is_finite()) {
+            Some(x) => serializer.serialize_str(&format_number(x)),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+/// One arm and metric of summary.csv.
+#[derive(Serialize)]
+struct SummaryRow<'a> {
+    scenario: &'a str,
+    label: &'a str,
+    metric: &'static str,
+    unit: &'static str,
+    n: u64,
+    mean: Num,
+    sd: Num,
+    ci95_low: Num,
+    ci95_high: Num,
+    p05: Num,
+    p25: Num,
+    p50: Num,
+    p75: Num,
+    p95: Num,
+    min: Num,
+    max: Num,
+}
+
+/// One arm and day of timeseries.csv.
+#[derive(Serialize)]
+struct TimeseriesRow<'a> {
+    scenario: &'a str,
+    day: u32,
+    mean_rung: Num,
+    share_rung_0: Num,
+    share_rung_1: Num,
+    share_rung_2: Num,
+    share_rung_3: Num,
+    share_rung_4: Num,
+    share_rung_5: Num,
+    mean_cumulative_attacks: Num,
+    mean_cumulative_fatalities: Num,
+}
+
+/// One scenario arm and metric of effects.csv.
+#[derive(Serialize)]
+struct EffectRow<'a> {
+    scenario: &'a str,
+    baseline: &'a str,
+    metric: &'static str,
+    n: u64,
+    baseline_mean: Num,
+    scenario_mean: Num,
+    diff: Num,
+    diff_ci95_low: Num,
+    diff_ci95_high: Num,
+    rel_change: Num,
+    /// `paired` (paired t, common random numbers) or `welch` (independent seeds).
+    interval: &'static str,
+}
+
+/// summary.csv: one row per arm and metric.
+pub fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .flat_map(|(arm, stats)| {
+            stats
+                .summaries()
+                .into_iter()
+                .zip(METRICS)
+                .map(move |(s, spec)| SummaryRow {
+                    scenario: &arm.id,
+                    label: &arm.label,
+                    metric: spec.name,
+                    unit: spec.unit,
+                    n: s.n,
+                    mean: Num(s.mean),
+                    sd: Num(s.sd),
+                    ci95_low: Num(s.ci95_low),
+                    ci95_high: Num(s.ci95_high),
+                    p05: Num(s.p05),
+                    p25: Num(s.p25),
+                    p50: Num(s.p50),
+                    p75: Num(s.p75),
+                    p95: Num(s.p95),
+                    min: Num(s.min),
+                    max: Num(s.max),
+                })
+        });
+    write_csv(path, rows)
+}
+
+/// timeseries.csv: one row per arm and day.
+pub fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .flat_map(|(arm, stats)| {
+            stats.timeseries().rows().map(move |r| {
+                let [s0, s1, s2, s3, s4, s5] = r.share_rung.map(|s| Num(Some(s)));
+                TimeseriesRow {
+                    scenario: &arm.id,
+                    day: r.day,
+                    mean_rung: Num(Some(r.mean_rung)),
+                    share_rung_0: s0,
+                    share_rung_1: s1,
+                    share_rung_2: s2,
+                    share_rung_3: s3,
+                    share_rung_4: s4,
+                    share_rung_5: s5,
+                    mean_cumulative_attacks: Num(Some(r.mean_cumulative_attacks)),
+                    mean_cumulative_fatalities: Num(Some(r.mean_cumulative_fatalities)),
+                }
+            })
+        });
+    write_csv(path, rows)
+}
+
+/// effects.csv: one row per arm other than the effects baseline, and metric. `diff` is
+/// scenario − baseline (for 0/1 metrics, the change in probability). Under common pairing the
+/// interval is the paired t interval of the per-trial differences; under independent seeds it
+/// is Welch's interval from the two arms' distributions.
+pub fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let b = experiment.effects_baseline;
+    let baseline = experiment.arms.get(b).map_or("", |a| a.id.as_str());
+    let base_stats = &results.arms[b];
+    let (interval, effects_of): (&str, fn(&stats::ArmStats, &stats::ArmStats) -> _) =
+        match results.pairing {
+            Pairing::Common => ("paired", |arm, _| arm.effects()),
+            Pairing::Independent => ("welch", |arm, base| arm.independent_effects(base)),
+        };
+    let rows = experiment
+        .arms
+        .iter()
+        .zip(&results.arms)
+        .enumerate()
+        .filter(move |(i, _)| *i != b)
+        .flat_map(move |(_, (arm, stats))| {
+            effects_of(stats, base_stats)
+                .into_iter()
+                .zip(METRICS)
+                .map(move |(e, spec)| EffectRow {
+                    scenario: &arm.id,
+                    baseline,
+                    metric: spec.name,
+                    n: e.n,
+                    baseline_mean: Num(e.baseline_mean),
+                    scenario_mean: Num(e.scenario_mean),
+                    diff: Num(e.diff),
+                    diff_ci95_low: Num(e.diff_ci95_low),
+                    diff_ci95_high: Num(e.diff_ci95_high),
+                    rel_change: Num(e.rel_change),
+                    interval,
+                })
+        });
+    write_csv(path, rows)
+}
+
+/// The headline metrics of scenarios.csv, in column order.
+pub const HEADLINE_METRICS: &[&str] = &[
+    "open_war",
+    "days_rung_5",
+    "crisis_episodes",
+    "attacks",
+    "fatalities_pk_civilian",
+    "fatalities_pk_security",
+    "fatalities_af_civilian",
+    "fatalities_militant",
+    "cross_border_strikes",
+    "border_clashes",
+    "agreements",
+    "trade_lost_usd",
+    "refugees_deported",
+    "final_militant_strength",
+];
+
+/// scenarios.csv: one row per arm: `id,label`, every parameter that differs from the effects
+/// baseline in some arm (its value in this arm), then mean and 95% interval of each headline
+/// metric.
+pub fn write_scenarios(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let tables: Vec<toml::Table> = experiment
+        .arms
+        .iter()
+        .map(|a| params_table(&a.params))
+        .collect();
+    let base = &tables[experiment.effects_baseline];
+    let keys: Vec<String> = Params::specs()
+        .into_iter()
+        .map(|s| s.key)
+        .filter(|k| tables.iter().any(|t| lookup(t, k) != lookup(base, k)))
+        .collect();
+    let headline: Vec<usize> = HEADLINE_METRICS
+        .iter()
+        .map(|name| {
+            METRICS
+                .iter()
+                .position(|m| m.name == *name)
+                .ok_or_else(|| Error::Internal(format!("headline metric {name} is not a metric")))
+        })
+        .collect::<Result<_>>()?;
+    let mut writer = create_csv(path)?;
+    let mut header: Vec<String> = vec!["id".into(), "label".into()];
+    header.extend(keys.iter().cloned());
+    for &m in &headline {
+        for suffix in ["mean", "ci95_low", "ci95_high"] {
+            header.push(format!("{}_{suffix}", METRICS[m].name));
+        }
+    }
+    write_record(&mut writer, path, &header)?;
+    for ((arm, table), stats) in experiment.arms.iter().zip(&tables).zip(&results.arms) {
+        let mut record = vec![arm.id.clone(), arm.label.clone()];
+        record.extend(
+            keys.iter()
+                .map(|k| lookup(table, k).map(plain).unwrap_or_default()),
+        );
+        let summaries = stats.summaries();
+        for &m in &headline {
+            let s = &summaries[m];
+            for x in [s.mean, s.ci95_low, s.ci95_high] {
+                record.push(
+                    x.filter(|x| x.is_finite())
+                        .map(format_number)
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        write_record(&mut writer, path, &record)?;
+    }
+    writer.flush().map_err(Error::io("cannot write", path))
+}
+
+/// Writes summary.csv, timeseries.csv, effects.csv and scenarios.csv into `folder`.
+pub fn write_tables(
+    folder: &mut JobFolder,
+    experiment: &Experiment,
+    results: &Results,
+) -> Result<()> {
+    write_summary(&folder.add(SUMMARY_CSV), experiment, results)?;
+    write_timeseries(&folder.add(TIMESERIES_CSV), experiment, results)?;
+    write_effects(&folder.add(EFFECTS_CSV), experiment, results)?;
+    write_scenarios(&folder.add(SCENARIOS_CSV), experiment, results)
+}
+
+/// trials.csv, written as rows arrive: `scenario,trial,seed` then one column per metric
+/// (empty where undefined). The metric columns come from the registry, so the header and
+/// records are written as plain records.
+pub struct TrialsWriter {
+    writer: csv::Writer<BufWriter<File>>,
+    arm_ids: Vec<String>,
+    path: std::path::PathBuf,
+    record: Vec<String>,
+}
+
+impl TrialsWriter {
+    /// Creates the file at `path` and writes the header.
+    pub fn create(path: &Path, experiment: &Experiment) -> Result<Self> {
+        let mut writer = create_csv(path)?;
+        let header = ["scenario", "trial", "seed"]
+            .into_iter()
+            .chain(METRICS.iter().map(|m| m.name));
+        write_record(&mut writer, path, header)?;
+        let arm_ids = experiment.arms.iter().map(|a| a.id.clone()).collect();
+        Ok(TrialsWriter {
+            writer,
+            arm_ids,
+            path: path.to_path_buf(),
+            record: Vec::new(),
+        })
+    }
+
+    /// Appends rows in the order given.
+    pub fn write_rows(&mut self, rows: &[TrialRow]) -> Result<()> {
+        for row in rows {
+            self.fill_record(row);
+            write_record(&mut self.writer, &self.path, &self.record)?;
+        }
+        Ok(())
+    }
+
+    /// Formats one row into the reusable record buffer.
+    fn fill_record(&mut self, row: &TrialRow) {
+        self.record.clear();
+        self.record
+            .push(self.arm_ids.get(row.arm).cloned().unwrap_or_default());
+        self.record.push(row.trial.to_string());
+        self.record.push(row.seed.to_string());
+        self.record.extend(
+            row.values
+                .iter()
+                .map(|v| v.map(format_number).unwrap_or_default()),
+        );
+    }
+
+    /// Flushes the file.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer
+            .flush()
+            .map_err(Error::io("cannot write", &self.path))
+    }
+}

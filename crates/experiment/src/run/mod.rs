@@ -1,0 +1,246 @@
+//! Seeding, trials on rayon, and the runner that turns an [`Experiment`] into output files.
+//!
+//! Trials are processed in chunks of [`CHUNK_TRIALS`] consecutive trial indices, a work unit
+//! that does not depend on the thread count. Within a chunk, trial `k` runs every arm, by
+//! default on the same seed `trial_seed(master, k, 0)` (common random numbers), so paired
+//! differences against the baseline are formed right there. Statistics are exact and
+//! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
+//!
+//! A run can also be split into shards ([`Shard`]: contiguous trial ranges, all arms of a
+//! trial together) that separate processes run, each writing a partial result that
+//! `job::merge` combines. This layer writes no files: `job` runs it and writes folders.
+
+pub mod bench;
+mod progress;
+mod runner;
+mod shard;
+
+use crate::spec::{Experiment, Precision};
+use crate::{Error, Result};
+use model::{METRIC_COUNT, Trial};
+use serde::Serialize;
+use stats::ArmStats;
+use std::ops::Range;
+use std::path::PathBuf;
+
+pub use crate::spec::Pairing;
+pub use progress::{Progress, ProgressSink};
+pub use runner::{CHUNK_TRIALS, Simulator};
+pub(crate) use runner::{RowSink, empty_stats};
+pub use shard::{Shard, ShardError, checksum};
+
+/// How to run an experiment (set by the command line).
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// Output folder (default `<output_dir>/<name>/`).
+    pub out: Option<PathBuf>,
+    /// Replace an existing output folder.
+    pub force: bool,
+    /// Write trials.csv even if the experiment does not ask for it.
+    pub write_trials: bool,
+    /// Where progress reports go (none by default).
+    pub progress: Progress,
+    pub pairing: Pairing,
+    /// Run in batches until this precision target is met (or its trial cap is reached).
+    pub precision: Option<Precision>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: None,
+            out: None,
+            force: false,
+            write_trials: false,
+            progress: Progress::none(),
+            pairing: Pairing::Common,
+            precision: None,
+        }
+    }
+}
+
+impl RunOptions {
+    /// Options that follow the experiment file's `pairing` and `[precision]`.
+    pub fn for_experiment(experiment: &Experiment) -> Self {
+        RunOptions {
+            pairing: experiment.pairing,
+            precision: experiment.precision.clone(),
+            ..RunOptions::default()
+        }
+    }
+}
+
+/// How a precision target went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrecisionOutcome {
+    pub metric: String,
+    /// The target 95% half-width.
+    pub half_width_target: f64,
+    pub max_trials: u64,
+    /// The largest 95% half-width of the metric over the arms after the last batch (`None`
+    /// if some arm has no interval).
+    pub half_width_achieved: Option<f64>,
+    /// Whether every arm's half-width is at most the target.
+    pub met: bool,
+    /// Batches run (the first has `trials` trials per arm, each later one doubles the total).
+    pub batches: u32,
+}
+
+/// One trial of one arm, as a trials.csv row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrialRow {
+    pub trial: u64,
+    /// Index of the arm in the experiment.
+    pub arm: usize,
+    /// `seed_id` of the trial seed.
+    pub seed: u64,
+    /// Metric values in `METRICS` order.
+    pub values: [Option<f64>; METRIC_COUNT],
+}
+
+/// The statistics of a run, in memory.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// One entry per arm, in experiment order (the baseline first).
+    pub arms: Vec<ArmStats>,
+    /// Worker threads used.
+    pub threads: usize,
+    pub pairing: Pairing,
+    /// Trials per arm actually run (every arm gets the same count).
+    pub trials: u64,
+    /// The precision target and whether it was met, if one was given.
+    pub precision: Option<PrecisionOutcome>,
+}
+
+/// Runs every trial of every arm and returns the statistics; writes no files.
+pub fn simulate(experiment: &Experiment, options: &RunOptions) -> Result<Results> {
+    simulate_with(experiment, options, Trial::new)
+}
+
+/// [`simulate`] with a given simulator (the model, or a stand-in in tests).
+pub fn simulate_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: impl Fn() -> S + Sync,
+) -> Result<Results> {
+    simulate_rows_with(experiment, options, &new_sim, None)
+}
+
+/// [`simulate_with`] that also hands every trial's row to `sink`, if given, wave by wave in
+/// (trial, arm) order (for statistics over several arms of the same trial, e.g. Morris steps).
+pub fn simulate_rows_with<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    sink: Option<RowSink>,
+) -> Result<Results> {
+    simulate_trials(experiment, options, new_sim, sink, 0..experiment.trials)
+}
+
+/// Runs trial indices `trials` of every arm (all of them, or one shard's), handing rows to
+/// `sink` if given, with progress reported over those trials.
+pub(crate) fn simulate_trials<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    sink: Option<RowSink>,
+    trials: Range<u64>,
+) -> Result<Results> {
+    let threads = thread_count(options.threads)?;
+    let progress = options.progress.start(trials.end - trials.start);
+    let results = batches(
+        experiment, options, threads, &progress, new_sim, sink, trials,
+    )?;
+    progress.finish();
+    Ok(results)
+}
+
+/// The largest 95% half-width of metric `metric` over the arms (`None` if any arm has none).
+fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
+    arms.iter().try_fold(0.0f64, |widest, arm| {
+        let s = arm.metrics()[metric].summary(&model::METRICS[metric]);
+        let half = (s.ci95_high? - s.ci95_low?) / 2.0;
+        Some(widest.max(half))
+    })
+}
+
+/// Runs trial indices `trials` of every arm, or with a precision target (only ever from trial 0)
+/// in batches (`trials`, then doubling the total, capped at `max_trials`) until the target is
+/// met in every arm. Trial k always has the same seed, so results depend only on which trials
+/// ran.
+fn batches<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    threads: usize,
+    progress: &Progress,
+    new_sim: &(impl Fn() -> S + Sync),
+    mut rows: Option<RowSink>,
+    trials: Range<u64>,
+) -> Result<Results> {
+    let mut total = runner::empty_stats(experiment);
+    let mut done = trials.start;
+    let mut target = trials.end;
+    let mut outcome = None;
+    let mut count = 0;
+    loop {
+        progress.set_length(target - trials.start);
+        let keep = rows.is_some();
+        let mut forward = |r: &[TrialRow]| rows.as_mut().map_or(Ok(()), |sink| sink(r));
+        let sink: Option<RowSink> = if keep { Some(&mut forward) } else { None };
+        let arms = runner::execute(
+            experiment,
+            options.pairing,
+            threads,
+            progress,
+            new_sim,
+            sink,
+            done..target,
+        )?;
+        for (acc, arm) in total.iter_mut().zip(&arms) {
+            acc.merge(arm);
+        }
+        done = target;
+        count += 1;
+        let Some(p) = &options.precision else { break };
+        let achieved = widest_half_width(&total, p.metric_index);
+        let met = achieved.is_some_and(|h| h <= p.half_width);
+        outcome = Some(PrecisionOutcome {
+            metric: p.metric.clone(),
+            half_width_target: p.half_width,
+            max_trials: p.max_trials,
+            half_width_achieved: achieved,
+            met,
+            batches: count,
+        });
+        let cap = p.max_trials.max(experiment.trials);
+        if met || done >= cap {
+            break;
+        }
+        target = done.saturating_mul(2).min(cap);
+    }
+    Ok(Results {
+        arms: total,
+        threads,
+        pairing: options.pairing,
+        trials: done - trials.start,
+        precision: outcome,
+    })
+}
+
+/// The number of worker threads: as asked, else all cores.
+pub fn thread_count(requested: Option<usize>) -> Result<usize> {
+    let threads = match requested {
+        Some(n) => n,
+        None => std::thread::available_parallelism()
+            .map_err(|_| Error::Unusable("cannot count the CPU cores; pass --threads".into()))?
+            .get(),
+    };
+    if threads == 0 {
+        return Err(Error::Unusable(
+            "the number of threads must be at least 1".into(),
+        ));
+    }
+    Ok(threads)
+}

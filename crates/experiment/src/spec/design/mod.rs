@@ -1,0 +1,273 @@
+//! Designs: ways to choose points in parameter space, each turning a named arm into one arm
+//! per point with a stable id (`mediation.p003`, `baseline.h07`) and a readable label.
+//!
+//! A design implements [`Design`]: the keys it varies, the id tag of its points and the
+//! points themselves. The file's `[sweep]` is a [`grid::Grid`], `[latin_hypercube]` a
+//! [`hypercube::Hypercube`]; `[morris]` trajectories ([`morris::Trajectories`]) are run by the
+//! sensitivity analysis. A new design adds a module here, a parser for its section and a
+//! line in `schema::SETTINGS`.
+//!
+//! ```toml
+//! [sweep]
+//! arms = ["baseline", "mediation"]                 # optional; default every named arm
+//! "measures.mediation.intensity" = [0.2, 0.5, 0.8] # a list of values
+//! "pakistan.strike_threshold" = { from = 0.3, to = 0.6, steps = 4 }  # inclusive, evenly spaced
+//!
+//! [latin_hypercube]
+//! points = 20                                      # required
+//! seed = 7                                         # optional; default derived from the master seed
+//! arms = ["baseline"]                              # optional
+//! "pakistan.anger_decay" = { from = 0.05, to = 0.1 }
+//! "afghanistan.crackdown_capacity" = {}            # {} = the registry's plausible range
+//! ```
+//!
+//! Grid order: the last parameter varies fastest. Arm order: each named arm, followed by its
+//! sweep points, then its Latin hypercube points.
+
+pub mod grid;
+pub mod hypercube;
+pub mod morris;
+
+use super::error::{ConfigError, KeyKind};
+use super::registry::Registry;
+use super::schema::{ArmSpec, Ctx, show};
+use super::tree;
+use crate::text::plain;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use toml::{Table, Value};
+
+/// The largest number of design points a design may have.
+pub(crate) const MAX_POINTS: usize = 100_000;
+
+/// A set of points in parameter space.
+pub trait Design {
+    /// The letter in its points' arm ids (`p` sweep, `h` Latin hypercube).
+    fn tag(&self) -> char;
+    /// The parameters it varies, as key paths.
+    fn keys(&self) -> &[String];
+    /// Its points, each one value per key, in a fixed order.
+    fn points(&self) -> Vec<Vec<Value>>;
+}
+
+/// The arm ids a design names, with where and how they were written (for messages).
+pub(crate) type ArmChoice = (Vec<String>, Vec<String>, Value);
+
+/// A design of the file with its points drawn, and the arms it applies to.
+#[derive(Debug, Clone)]
+pub(crate) struct DesignPoints {
+    /// The id infix.
+    pub tag: char,
+    /// Arm ids the design applies to (`None`: every named arm).
+    pub arms: Option<ArmChoice>,
+    pub keys: Vec<String>,
+    pub points: Vec<Vec<Value>>,
+}
+
+impl DesignPoints {
+    pub fn of(design: &impl Design, arms: Option<ArmChoice>) -> Self {
+        DesignPoints {
+            tag: design.tag(),
+            arms,
+            keys: design.keys().to_vec(),
+            points: design.points(),
+        }
+    }
+}
+
+/// A numeric parameter's range, onto which designs map unit coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct UnitRange {
+    pub low: f64,
+    pub high: f64,
+    /// Whole-number parameter: values are rounded to the nearest whole number.
+    pub whole: bool,
+}
+
+impl UnitRange {
+    /// The parameter value at unit coordinate `u` (0 is `low`, 1 is `high`).
+    pub fn value(&self, u: f64) -> Value {
+        numeric(self.whole, self.low + u * (self.high - self.low))
+    }
+}
+
+/// A value of a numeric parameter from a real number (rounded for whole-number parameters).
+pub(crate) fn numeric(whole: bool, x: f64) -> Value {
+    if whole {
+        Value::Integer(x.round() as i64)
+    } else {
+        Value::Float(x)
+    }
+}
+
+/// Shuffles `items` in place (Fisher–Yates, drawing 64-bit indices so that the draws do not
+/// depend on the platform's word size).
+pub(crate) fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
+    for i in (1..items.len() as u64).rev() {
+        let j = rng.random_range(0..=i);
+        items.swap(i as usize, j as usize);
+    }
+}
+
+pub(crate) fn p(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+/// Flattens a design table into (parameter key, value) pairs, by the registry: quoted dotted
+/// keys and nested tables both work. Keys in `reserved` are skipped at the top.
+pub(crate) fn params_of(
+    section: &str,
+    table: &Table,
+    reserved: &[&str],
+    ctx: &Ctx,
+) -> Result<Vec<(String, Value)>, ConfigError> {
+    let registry = Registry::get();
+    let mut out = Vec::new();
+    fn walk(
+        prefix: &str,
+        path: &mut Vec<String>,
+        t: &Table,
+        reserved: &[&str],
+        out: &mut Vec<(String, Value)>,
+        ctx: &Ctx,
+    ) -> Result<(), ConfigError> {
+        let registry = Registry::get();
+        for (k, v) in t {
+            if prefix.is_empty() && reserved.contains(&k.as_str()) {
+                continue;
+            }
+            let key = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            path.push(k.clone());
+            if registry.spec(&key).is_some() {
+                out.push((key, v.clone()));
+            } else if let (true, Value::Table(inner)) = (registry.is_section(&key), v) {
+                walk(&key, path, inner, &[], out, ctx)?;
+            } else {
+                return Err(ConfigError::UnknownKey {
+                    file: ctx.file(),
+                    key: ctx.key(path),
+                    value: show(v),
+                    what: KeyKind::Parameter,
+                    suggestion: registry.suggest(&key).map(str::to_string),
+                });
+            }
+            path.pop();
+        }
+        Ok(())
+    }
+    walk("", &mut p(&[section]), table, reserved, &mut out, ctx)?;
+    if out.is_empty() {
+        let _ = registry;
+        return Err(ctx.missing(
+            &p(&[section, "<parameter>"]),
+            format!("at least one parameter key path in [{section}]"),
+        ));
+    }
+    Ok(out)
+}
+
+/// The optional `arms = [..]` list of a design.
+pub(crate) fn arms_of(
+    section: &str,
+    table: &Table,
+    ctx: &Ctx,
+) -> Result<Option<ArmChoice>, ConfigError> {
+    let path = p(&[section, "arms"]);
+    match table.get("arms") {
+        None => Ok(None),
+        Some(v @ Value::Array(items)) if !items.is_empty() => {
+            let mut ids = Vec::new();
+            for item in items {
+                match item {
+                    Value::String(s) => ids.push(s.clone()),
+                    _ => return Err(ctx.wrong_type(&path, v, "a non-empty list of arm ids")),
+                }
+            }
+            Ok(Some((ids, path, v.clone())))
+        }
+        Some(v) => Err(ctx.wrong_type(&path, v, "a non-empty list of arm ids")),
+    }
+}
+
+pub(crate) fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(x) => Some(*x),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// A design's optional `seed` (a whole number, or a string above i64::MAX), else `default`.
+pub(crate) fn design_seed(
+    section: &str,
+    table: &Table,
+    default: u64,
+    ctx: &Ctx,
+) -> Result<u64, ConfigError> {
+    let path = p(&[section, "seed"]);
+    match table.get("seed") {
+        None => Ok(default),
+        Some(Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
+        Some(v @ Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| ctx.not_allowed(&path, v, "a whole number of at least 0")),
+        Some(v) => Err(ctx.out_of_range(&path, v, "a whole number of at least 0")),
+    }
+}
+
+/// The named arms with each design's points inserted after the arms they apply to.
+pub(crate) fn expand(
+    named: Vec<ArmSpec>,
+    designs: &[DesignPoints],
+    ctx: &Ctx,
+) -> Result<Vec<ArmSpec>, ConfigError> {
+    let ids: Vec<&str> = named.iter().map(|a| a.id.as_str()).collect();
+    for design in designs {
+        if let Some((wanted, path, v)) = &design.arms
+            && let Some(_bad) = wanted.iter().find(|w| !ids.contains(&w.as_str()))
+        {
+            return Err(ctx.not_allowed(
+                path,
+                v,
+                format!("a list of named arm ids ({})", ids.join(", ")),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for arm in named {
+        let mut points = Vec::new();
+        for design in designs {
+            let applies = design
+                .arms
+                .as_ref()
+                .is_none_or(|(w, _, _)| w.contains(&arm.id));
+            if !applies {
+                continue;
+            }
+            let width = design.points.len().to_string().len().max(3);
+            for (i, point) in design.points.iter().enumerate() {
+                let mut params = arm.params.clone();
+                let mut parts = Vec::new();
+                for (key, value) in design.keys.iter().zip(point) {
+                    // A value where a table would have to be fails the named arm's own check.
+                    let _ = tree::set_key(&mut params, key, value.clone());
+                    parts.push(format!("{key}={}", plain(value)));
+                }
+                points.push(ArmSpec {
+                    id: format!("{}.{}{:0width$}", arm.id, design.tag, i + 1),
+                    label: format!("{} · {}", arm.label, parts.join(", ")),
+                    tree_path: arm.tree_path.clone(),
+                    params,
+                });
+            }
+        }
+        out.push(arm);
+        out.extend(points);
+    }
+    Ok(out)
+}

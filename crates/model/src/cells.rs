@@ -1,0 +1,451 @@
+//! The TTP cells, the model's many agents, and the bookkeeping that keeps the daily step
+//! cheap. Two daily rules touch every cell alike: recruitment and Pakistan's operations
+//! multiply every cell's fighters by one factor, and planning advances every cell's planning
+//! by the same chaos-dependent speed. Instead of visiting each cell every day, the cells keep
+//! a common factor (`scale`) and a planning clock (`clock`), so those rules cost the same
+//! whatever the number of cells, and a pass over the cells happens only when some cell
+//! is due to attack, may split or dissolve, or gains defectors.
+
+/// A TTP cell, as a value (for placing it and for tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Cell {
+    /// Border sector whose Afghan side holds its sanctuary and through which it infiltrates.
+    pub sector: u8,
+    /// Fighters.
+    pub strength: f64,
+    /// Planning days left before its next attack (counts down faster in chaos).
+    pub planning_left: f64,
+}
+
+/// The TTP cells, one column per state variable (cell `i` is entry `i` of each); the columns
+/// always have the same length. Cells keep their order as long as they exist (a new cell goes
+/// to the end), so "in cell order" is well defined.
+#[derive(Debug, Clone)]
+pub struct Cells {
+    sector: Vec<u8>,
+    /// Each cell's fighters divided by `scale`.
+    base: Vec<f64>,
+    /// The planning clock's reading at which each cell's planning is done.
+    due: Vec<f64>,
+    /// The common factor of every cell's fighters.
+    scale: f64,
+    /// Sum of `base`, kept up to date at every change (fighters in all = scale * base_sum).
+    base_sum: f64,
+    /// At least the largest and at most the smallest `base` (bounds, exact after a pass), so
+    /// that whether a cell may split or dissolve is known without a pass.
+    base_high: f64,
+    base_low: f64,
+    /// Planning days elapsed for every cell: the sum of the daily planning speeds.
+    clock: f64,
+    /// For each block of `BLOCK` cells, at most the earliest `due` among them (exact after
+    /// a pass over the block): a block whose bound is still ahead of the clock is skipped.
+    block_due: Vec<f64>,
+    /// At most the earliest `due` of all (exact after a pass): no cell is due before it.
+    next_due: f64,
+}
+
+/// Cells per block of due times: small enough that the day's due cells are found by looking
+/// at a few blocks, not at every cell.
+const BLOCK: usize = 16;
+
+/// Beyond these the common factor is folded into the cells (it never gets there in a year of
+/// ordinary growth and losses; the bound keeps `base` far from underflow and overflow).
+const SCALE_RANGE: std::ops::RangeInclusive<f64> = 1e-100..=1e100;
+
+impl Cells {
+    /// No cells, with room for `capacity` without allocating.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Cells {
+            sector: Vec::with_capacity(capacity),
+            base: Vec::with_capacity(capacity),
+            due: Vec::with_capacity(capacity),
+            block_due: Vec::with_capacity(capacity.div_ceil(BLOCK)),
+            scale: 1.0,
+            base_sum: 0.0,
+            base_high: f64::NEG_INFINITY,
+            base_low: f64::INFINITY,
+            clock: 0.0,
+            next_due: f64::INFINITY,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.base.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.base.is_empty()
+    }
+
+    /// Cells that fit without allocating.
+    pub fn capacity(&self) -> usize {
+        self.sector
+            .capacity()
+            .min(self.base.capacity())
+            .min(self.due.capacity())
+            .min(self.block_due.capacity() * BLOCK)
+    }
+
+    /// Removes every cell and resets the common factor and the planning clock.
+    pub fn clear(&mut self) {
+        self.sector.clear();
+        self.base.clear();
+        self.due.clear();
+        self.scale = 1.0;
+        self.clock = 0.0;
+        self.refresh();
+    }
+
+    /// Adds a cell at the end.
+    pub fn push(&mut self, cell: Cell) {
+        let base = cell.strength / self.scale;
+        let due = self.clock + cell.planning_left;
+        self.sector.push(cell.sector);
+        self.base.push(base);
+        self.due.push(due);
+        if (self.due.len() - 1).is_multiple_of(BLOCK) {
+            self.block_due.push(due);
+        } else if let Some(bound) = self.block_due.last_mut() {
+            *bound = bound.min(due);
+        }
+        self.base_sum += base;
+        self.base_high = self.base_high.max(base);
+        self.base_low = self.base_low.min(base);
+        self.next_due = self.next_due.min(due);
+    }
+
+    /// Cell `i` as a value.
+    pub fn get(&self, i: usize) -> Cell {
+        Cell {
+            sector: self.sector[i],
+            strength: self.strength(i),
+            planning_left: self.due[i] - self.clock,
+        }
+    }
+
+    pub fn sector(&self, i: usize) -> u8 {
+        self.sector[i]
+    }
+
+    pub fn set_sector(&mut self, i: usize, sector: u8) {
+        self.sector[i] = sector;
+    }
+
+    /// Fighters of cell `i`.
+    #[inline]
+    pub fn strength(&self, i: usize) -> f64 {
+        self.base[i] * self.scale
+    }
+
+    /// Sets the fighters of cell `i`.
+    #[inline]
+    pub fn set_strength(&mut self, i: usize, strength: f64) {
+        let base = strength / self.scale;
+        self.base_sum += base - self.base[i];
+        self.base[i] = base;
+        self.base_high = self.base_high.max(base);
+        self.base_low = self.base_low.min(base);
+    }
+
+    /// Total fighters.
+    #[inline]
+    pub fn total_strength(&self) -> f64 {
+        (self.base_sum * self.scale).max(0.0)
+    }
+
+    /// Multiplies every cell's fighters by `factor` (>= 0), without visiting the cells.
+    pub fn scale_strength(&mut self, factor: f64) {
+        self.scale *= factor;
+        if !SCALE_RANGE.contains(&self.scale) {
+            self.fold_scale();
+        }
+    }
+
+    /// Adds `fighters` to every cell.
+    pub fn add_strength(&mut self, fighters: f64) {
+        let added = fighters / self.scale;
+        for base in &mut self.base {
+            *base += added;
+        }
+        self.refresh();
+    }
+
+    /// Whether some cell may be stronger than `above` or weaker than `below` (never false
+    /// when one is; true at worst on a day when none is, which costs a pass).
+    #[inline]
+    pub fn may_leave(&self, below: f64, above: f64) -> bool {
+        self.base_high * self.scale > above || self.base_low * self.scale < below
+    }
+
+    /// Keeps the cells of at least `min_strength` fighters, in their order.
+    pub fn retain_at_least(&mut self, min_strength: f64) {
+        let mut kept = 0;
+        for i in 0..self.len() {
+            if self.strength(i) >= min_strength {
+                self.sector[kept] = self.sector[i];
+                self.base[kept] = self.base[i];
+                self.due[kept] = self.due[i];
+                kept += 1;
+            }
+        }
+        self.sector.truncate(kept);
+        self.base.truncate(kept);
+        self.due.truncate(kept);
+        self.refresh();
+    }
+
+    /// Advances every cell's planning by `days`.
+    #[inline]
+    pub fn advance_planning(&mut self, days: f64) {
+        self.clock += days;
+    }
+
+    /// Puts off cell `i`'s attack by `days`.
+    pub fn delay_planning(&mut self, i: usize, days: f64) {
+        // Only later: the bounds stay lower bounds.
+        self.due[i] += days.max(0.0);
+    }
+
+    /// Lets every cell whose planning is done act, in cell order: `act(sector, strength)`
+    /// returns the cell's next planning days and its fighters afterwards. Costs nothing on a
+    /// day when no cell is due.
+    #[inline]
+    pub fn act_when_due(&mut self, mut act: impl FnMut(u8, f64) -> (f64, f64)) {
+        if self.clock < self.next_due {
+            return;
+        }
+        // Only the blocks whose bound has come are looked at. In each, a branch-free pass
+        // marks the due cells in a bit mask (a branch per cell would be mispredicted as often
+        // as cells fall due at random) and finds the earliest due time of the others; then
+        // the marked cells act, and the block's bound becomes exact.
+        let clock = self.clock;
+        for first_block in (0..self.block_due.len()).step_by(64) {
+            let bounds = &self.block_due[first_block..self.block_due.len().min(first_block + 64)];
+            let (mut due_blocks, _) = due_mask(bounds, clock);
+            while due_blocks != 0 {
+                let block = first_block + due_blocks.trailing_zeros() as usize;
+                due_blocks &= due_blocks - 1;
+                let first = block * BLOCK;
+                let end = self.len().min(first + BLOCK);
+                let (mut due, mut earliest) = due_mask(&self.due[first..end], clock);
+                while due != 0 {
+                    let i = first + due.trailing_zeros() as usize;
+                    due &= due - 1;
+                    let (planning, strength) = act(self.sector[i], self.strength(i));
+                    self.due[i] = clock + planning;
+                    earliest = earliest.min(self.due[i]);
+                    self.set_strength(i, strength);
+                }
+                self.block_due[block] = earliest;
+            }
+        }
+        self.next_due = smallest(&self.block_due);
+    }
+
+    /// Folds the common factor into the cells.
+    fn fold_scale(&mut self) {
+        for base in &mut self.base {
+            *base *= self.scale;
+        }
+        self.scale = 1.0;
+        self.refresh();
+    }
+
+    /// Recomputes the total and the bounds exactly (after a pass that changed many cells).
+    pub fn refresh(&mut self) {
+        self.base_sum = self.base.iter().sum();
+        self.base_high = -smallest_by(&self.base, |x| -x);
+        self.base_low = smallest(&self.base);
+        self.block_due.clear();
+        self.block_due.extend(self.due.chunks(BLOCK).map(smallest));
+        self.next_due = smallest(&self.block_due);
+    }
+}
+
+/// For at most 64 due times: the bit mask of those at or before `clock`, and the earliest of
+/// the others (infinity if none). Eight lanes at a time, without branches, so that it
+/// compiles to vector comparisons.
+#[inline]
+fn due_mask(due: &[f64], clock: f64) -> (u64, f64) {
+    let mut mask = 0u64;
+    let mut lanes = [f64::INFINITY; 8];
+    let chunks = due.chunks_exact(8);
+    let rest = chunks.remainder();
+    for (c, chunk) in chunks.enumerate() {
+        let mut bits = 0u8;
+        for (lane, (&at, earliest)) in chunk.iter().zip(&mut lanes).enumerate() {
+            let is_due = at <= clock;
+            bits |= u8::from(is_due) << lane;
+            *earliest = if !is_due && at < *earliest {
+                at
+            } else {
+                *earliest
+            };
+        }
+        mask |= u64::from(bits) << (8 * c);
+    }
+    let done = due.len() - rest.len();
+    for (j, &at) in rest.iter().enumerate() {
+        let is_due = at <= clock;
+        mask |= u64::from(is_due) << (done + j);
+        lanes[0] = if !is_due && at < lanes[0] {
+            at
+        } else {
+            lanes[0]
+        };
+    }
+    let earliest = lanes
+        .into_iter()
+        .fold(f64::INFINITY, |a, b| if b < a { b } else { a });
+    (mask, earliest)
+}
+
+/// The smallest value (infinity if none).
+fn smallest(values: &[f64]) -> f64 {
+    smallest_by(values, |x| x)
+}
+
+/// The smallest `key(value)` (infinity if none), in eight interleaved lanes with a plain
+/// comparison (no NaN handling: there are none), so that it compiles to vector minimums
+/// rather than one long chain of dependent ones.
+#[inline]
+fn smallest_by(values: &[f64], key: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [f64::INFINITY; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, &x) in lanes.iter_mut().zip(chunk) {
+            let x = key(x);
+            *lane = if x < *lane { x } else { *lane };
+        }
+    }
+    for &x in rest {
+        let x = key(x);
+        lanes[0] = if x < lanes[0] { x } else { lanes[0] };
+    }
+    lanes
+        .into_iter()
+        .fold(f64::INFINITY, |a, b| if b < a { b } else { a })
+}
+
+impl Default for Cells {
+    fn default() -> Self {
+        Cells::with_capacity(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draw::{index, uniform};
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    /// The common factor and the planning clock are bookkeeping only: a random run of every
+    /// operation gives the strengths, totals and due cells (in cell order) of cells updated one
+    /// by one, and `may_leave` is never false while some cell is beyond either bound.
+    #[test]
+    fn lazy_updates_equal_updating_every_cell() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let mut cells = Cells::with_capacity(200);
+        let mut naive: Vec<Cell> = Vec::new();
+        for i in 0..40 {
+            let cell = Cell {
+                sector: (i % 8) as u8,
+                strength: 50.0 + 100.0 * uniform(&mut rng),
+                planning_left: 40.0 * uniform(&mut rng),
+            };
+            cells.push(cell);
+            naive.push(cell);
+        }
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
+        let (below, above) = (30.0, 170.0);
+        for _day in 0..2000 {
+            let factor = 0.97 + 0.06 * uniform(&mut rng);
+            cells.scale_strength(factor);
+            naive.iter_mut().for_each(|c| c.strength *= factor);
+            let speed = 0.5 + uniform(&mut rng);
+            cells.advance_planning(speed);
+            naive.iter_mut().for_each(|c| c.planning_left -= speed);
+            let mut acted = Vec::new();
+            cells.act_when_due(|sector, strength| {
+                acted.push((sector, strength));
+                (30.0, strength * 0.9)
+            });
+            let mut expected = Vec::new();
+            for c in naive.iter_mut().filter(|c| c.planning_left <= 0.0) {
+                expected.push((c.sector, c.strength));
+                c.planning_left = 30.0;
+                c.strength *= 0.9;
+            }
+            assert_eq!(acted.len(), expected.len());
+            for (a, e) in acted.iter().zip(&expected) {
+                assert!(a.0 == e.0 && close(a.1, e.1), "{a:?} vs {e:?}");
+            }
+            match index(&mut rng, 4) {
+                0 if !naive.is_empty() => {
+                    let i = index(&mut rng, naive.len());
+                    let strength = naive[i].strength * 0.5;
+                    cells.set_strength(i, strength);
+                    naive[i].strength = strength;
+                    cells.delay_planning(i, 5.0);
+                    naive[i].planning_left += 5.0;
+                }
+                1 => {
+                    cells.add_strength(3.0);
+                    naive.iter_mut().for_each(|c| c.strength += 3.0);
+                }
+                2 if naive.len() < 150 => {
+                    let cell = Cell {
+                        sector: 3,
+                        strength: 60.0,
+                        planning_left: 10.0,
+                    };
+                    cells.push(cell);
+                    naive.push(cell);
+                }
+                _ => {}
+            }
+            let beyond = naive
+                .iter()
+                .any(|c| c.strength < below || c.strength > above);
+            if beyond {
+                assert!(cells.may_leave(below, above));
+                cells.retain_at_least(below);
+                naive.retain(|c| c.strength >= below);
+                for (i, cell) in naive.iter_mut().enumerate() {
+                    if cells.strength(i) > above {
+                        let half = cells.strength(i) / 2.0;
+                        cells.set_strength(i, half);
+                        cell.strength = half;
+                    }
+                }
+                cells.refresh();
+            }
+            assert_eq!(cells.len(), naive.len());
+            for (i, c) in naive.iter().enumerate() {
+                let got = cells.get(i);
+                assert!(got.sector == c.sector && close(got.strength, c.strength));
+                assert!(close(got.planning_left, c.planning_left));
+            }
+            let total: f64 = naive.iter().map(|c| c.strength).sum();
+            assert!(close(cells.total_strength(), total));
+        }
+    }
+
+    /// A factor of zero empties every cell and leaves the cells usable.
+    #[test]
+    fn scaling_to_zero_folds_the_factor() {
+        let mut cells = Cells::with_capacity(4);
+        cells.push(Cell {
+            sector: 0,
+            strength: 10.0,
+            planning_left: 1.0,
+        });
+        cells.scale_strength(0.0);
+        assert_eq!(cells.total_strength(), 0.0);
+        cells.set_strength(0, 5.0);
+        assert_eq!(cells.strength(0), 5.0);
+        assert_eq!(cells.total_strength(), 5.0);
+    }
+}

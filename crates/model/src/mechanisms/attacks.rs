@@ -1,0 +1,186 @@
+//! Mechanism 1, first half: attacks (000 "a series of terrorist attacks inside Pakistan,
+//! including the capital"; 001 "checkpoints, residential areas, and security convoys").
+//! Each TTP cell plans; when its planning is done its team infiltrates through its sector
+//! (fence, patrols, joint monitoring) and may be interdicted (intelligence); otherwise it
+//! strikes a target. Other militant groups attack as a background process. Pakistan's own
+//! counter-terrorism operations kill militants.
+
+use super::militancy::chaos_factor;
+use crate::agents::{Region, SECTORS};
+use crate::derived::Derived;
+use crate::draw::{chance, index, poisson, uniform};
+use crate::params::Params;
+use crate::rng::Stream;
+use crate::severity::Severities;
+use crate::world::{AttackEvent, Tally, Target, Today, World, draw_planning};
+use rand_chacha::ChaCha8Rng;
+
+/// Share of other groups' attacks in Balochistan (sectors 5-7); assumption chosen with the
+/// cells' KP share to give CAL's KP ~70% / Balochistan ~28% split of fatalities.
+const OTHER_GROUPS_BALOCHISTAN_SHARE: f64 = 0.3;
+
+/// Chance that an infiltrating team is stopped at the border:
+/// `1 - porosity * (1 - fence_block * fencing * coordination) * (1 - monitoring)`, where the
+/// fence works fully only with political coordination (001 "More fences and more patrols do
+/// not make up for missing political coordination").
+pub fn border_block_chance(world: &World, params: &Params) -> f64 {
+    let b = &params.border;
+    let lv = &world.levers;
+    let fencing = (b.fencing + lv.fencing * params.measures.fencing.fencing_added).min(1.0);
+    let coordination = (lv.standing_channel * params.measures.standing_channel.coordination)
+        .max(lv.joint_monitoring);
+    let coordination_factor =
+        b.uncoordinated_fence_share + (1.0 - b.uncoordinated_fence_share) * coordination;
+    let through = b.porosity
+        * (1.0 - b.fence_block * fencing * coordination_factor)
+        * (1.0 - lv.joint_monitoring * params.measures.joint_monitoring.infiltration_block);
+    1.0 - through
+}
+
+/// Cells plan and launch attacks; other groups add theirs.
+pub fn launch_attacks(world: &mut World, params: &Params) {
+    let speed = chaos_factor(world, params);
+    let interdiction =
+        world.levers.intelligence_sharing * params.measures.intelligence_sharing.interdiction;
+    // Stopped at the border, or else intercepted by intelligence: one draw.
+    let foil = 1.0 - (1.0 - border_block_chance(world, params)) * (1.0 - interdiction);
+    let World {
+        cells,
+        streams,
+        tally,
+        today,
+        derived,
+        severities,
+        ..
+    } = world;
+    let mut scene = AttackScene {
+        rng: streams.get(Stream::Attacks),
+        tally,
+        today,
+        derived,
+        severities,
+    };
+    // Every cell's planning advances by today's speed; the cells whose planning is done act
+    // in cell order, each drawing its next planning time from its strength before the attack.
+    cells.advance_planning(speed);
+    cells.act_when_due(|sector, strength| {
+        let planning = draw_planning(scene.rng, params, strength);
+        if chance(scene.rng, foil) {
+            scene.tally.attacks_foiled += 1;
+            (planning, strength)
+        } else {
+            let killed = scene.carry_out(params, true, usize::from(sector));
+            (planning, (strength - f64::from(killed)).max(0.0))
+        }
+    });
+    let others = scene.derived.other_group_attacks.sample(scene.rng);
+    for _ in 0..others {
+        // Other groups are concentrated in Balochistan (CAL: Balochistan ~28% of fatalities).
+        // Sectors 5-7 or 0-4, picked without a branch.
+        let balochistan = chance(scene.rng, OTHER_GROUPS_BALOCHISTAN_SHARE);
+        let (first, count) = if balochistan { (5, 3) } else { (0, 5) };
+        let sector = first + index(scene.rng, count);
+        scene.carry_out(params, false, sector);
+    }
+}
+
+/// Draws the target kind from the configured shares: the number of cumulative share edges
+/// at or below a uniform point, counted without branches.
+fn draw_target(rng: &mut ChaCha8Rng, derived: &Derived) -> Target {
+    let u = uniform(rng) * derived.target_share_total;
+    let passed = derived
+        .target_edges
+        .iter()
+        .map(|&edge| usize::from(u >= edge))
+        .sum::<usize>();
+    Target::ALL[passed]
+}
+
+/// What an attack touches: the attack stream, the tally and today's events (borrowed apart
+/// from the cells, so the cell loop keeps its own borrow).
+struct AttackScene<'w> {
+    rng: &'w mut ChaCha8Rng,
+    tally: &'w mut Tally,
+    today: &'w mut Today,
+    derived: &'w Derived,
+    severities: &'w Severities,
+}
+
+impl AttackScene<'_> {
+    /// One attack: deaths by category (Poisson around target means times a heavy-tailed
+    /// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
+    fn carry_out(&mut self, params: &Params, by_ttp: bool, sector: usize) -> u32 {
+        let p = &params.pakistan;
+        let rng = &mut *self.rng;
+        let target = draw_target(rng, self.derived);
+        let s = self.severities.sample(rng);
+        let (security_mean, civilian_mean) = self.derived.target_deaths[target as usize];
+        let security = poisson(rng, security_mean * s);
+        let civilians = poisson(rng, civilian_mean * s);
+        let attackers = self.derived.attackers_killed.sample(rng);
+        let urban = matches!(target, Target::City | Target::Capital);
+        let trigger = security >= p.trigger_security_deaths
+            || (urban && civilians >= p.trigger_civilian_deaths);
+        let deaths = security + civilians;
+        let city_factor = if urban { p.outrage_city_factor } else { 1.0 };
+        let outrage = outrage(params, f64::from(deaths) * city_factor);
+
+        let t = &mut *self.tally;
+        t.attacks += 1;
+        t.attacks_ttp += u32::from(by_ttp);
+        t.attacks_capital += u32::from(target == Target::Capital);
+        t.pk_security += security;
+        t.pk_civilian += civilians;
+        t.militant += attackers;
+        self.today.outrage += outrage;
+        self.today.trigger |= trigger;
+        let region = if target == Target::Capital {
+            Region::Islamabad
+        } else {
+            SECTORS[sector].region
+        };
+        t.deaths_by_region[region as usize] += deaths;
+        self.today.record_attack(AttackEvent {
+            by_ttp,
+            deaths,
+            trigger,
+        });
+        attackers
+    }
+}
+
+/// Anger one attack adds: `k * x^2 / (1 + x^2)` with `x = weighted deaths / scale`, so the
+/// daily drumbeat of small attacks adds little and mass-casualty attacks spike anger.
+pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
+    // In the form `k d^2 / (scale^2 + d^2)`: one division.
+    let d2 = weighted_deaths * weighted_deaths;
+    let scale = params.pakistan.outrage_deaths_scale;
+    params.pakistan.outrage_per_attack * d2 / (scale * scale + d2)
+}
+
+/// Pakistan's counter-terrorism operations: Poisson(ct_kill_rate * fighters) TTP fighters
+/// killed a day, plus other groups' militants, with security losses in proportion. The
+/// operations hit fighters, not cells: each cell loses the same share of its fighters (the
+/// expected losses if every fighter were equally likely to be among the killed), which
+/// takes no draws and no pass over the cells.
+pub fn conduct_operations(world: &mut World, params: &Params) {
+    let p = &params.pakistan;
+    let fighters = world.militant_strength();
+    let World {
+        cells,
+        streams,
+        tally,
+        derived,
+        ..
+    } = world;
+    let rng = streams.get(Stream::Operations);
+    let ttp_killed = poisson(rng, p.ct_kill_rate * fighters);
+    let other_killed = derived.other_group_ct_deaths.sample(rng);
+    let killed = ttp_killed + other_killed;
+    let security = poisson(rng, p.ct_security_deaths_per_kill * f64::from(killed));
+    if ttp_killed > 0 && fighters > 0.0 {
+        cells.scale_strength((1.0 - f64::from(ttp_killed) / fighters).max(0.0));
+    }
+    tally.militant += killed;
+    tally.pk_security += security;
+}

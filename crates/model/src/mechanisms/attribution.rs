@@ -1,0 +1,82 @@
+//! Mechanism 1, second half: attribution, accusation and denial (000 "Islamabad accuses Kabul
+//! of providing safe havens ... Kabul, however, rejects these allegations"; "a dispute over
+//! facts"; "Without credible verification mechanisms, accusations and denials will continue").
+//! Pakistan attributes TTP attacks (and some others) to Afghan soil; when pressure is high or
+//! the attack is a trigger, it accuses Kabul officially; Kabul denies unless the facts were
+//! established jointly (joint border monitoring). Accusations and denials erode trust;
+//! attributed attacks while Kabul does little cost it legitimacy (mechanism 5).
+
+use super::trust::{Side, gain_trust, lose_trust};
+use crate::draw::chance;
+use crate::params::Params;
+use crate::rng::Stream;
+use crate::world::World;
+
+/// Trust gained by both sides when the facts of an incident are established jointly.
+const SHARED_FACTS_TRUST_GAIN: f64 = 0.002;
+
+pub fn attribute_attacks(world: &mut World, params: &Params) {
+    let shared_facts =
+        world.levers.joint_monitoring * params.measures.joint_monitoring.shared_facts;
+    for k in 0..world.today.attacks.len() {
+        let attack = world.today.attacks[k];
+        let rng = world.streams.get(Stream::Attribution);
+        let attribution = if attack.by_ttp {
+            params.militants.ttp_attribution
+        } else {
+            params.militants.other_group_attribution
+        };
+        let attributed = chance(rng, attribution);
+        let facts_shared = chance(rng, shared_facts);
+        let denied = chance(rng, params.afghanistan.denial_propensity);
+        // Without branches up to the rare official accusation: whether an attack is
+        // attributed follows no pattern the processor could predict.
+        charge_legitimacy(world, params, attributed);
+        let notable = attack.deaths >= params.ladder.accusation_deaths;
+        let official = attributed
+            & (attack.trigger
+                | (notable & (world.pk.pressure >= params.ladder.accusation_threshold)));
+        if !official {
+            continue;
+        }
+        world.tally.accusations += 1;
+        world.ladder.last_accusation = Some(world.day);
+        if facts_shared {
+            // Jointly established facts leave nothing to deny and build some trust.
+            gain_trust(world, Side::Both, SHARED_FACTS_TRUST_GAIN);
+        } else {
+            lose_trust(
+                world,
+                params,
+                Side::Afghanistan,
+                params.ladder.accusation_trust_loss,
+            );
+            if denied {
+                lose_trust(
+                    world,
+                    params,
+                    Side::Pakistan,
+                    params.ladder.denial_trust_loss,
+                );
+            }
+        }
+    }
+}
+
+/// Mechanism 5: an attack attributed to Afghan soil costs Kabul legitimacy in proportion to
+/// how little it is doing, more so under outside pressure (000 "Failure to act risks further
+/// isolation"). Nothing if the attack is not `attributed`.
+fn charge_legitimacy(world: &mut World, params: &Params, attributed: bool) {
+    let share = params.afghanistan.legitimacy_loss_per_attributed_attack
+        * (1.0 - world.af.effort)
+        * (1.0 + params.outside.pressure_on_kabul)
+        * f64::from(u8::from(attributed));
+    world.af.legitimacy = (world.af.legitimacy * (1.0 - share)).clamp(0.0, 1.0);
+}
+
+/// Mechanism 5: action gains legitimacy (000 "dismantling TTP networks is essential ... for
+/// Afghanistan's own international legitimacy").
+pub fn weigh_legitimacy(world: &mut World, params: &Params) {
+    let gain = params.afghanistan.legitimacy_gain * world.af.effort;
+    world.af.legitimacy = (world.af.legitimacy + gain).clamp(0.0, 1.0);
+}

@@ -1,0 +1,254 @@
+//! Mechanism 2, retaliation and the escalation ladder, Pakistan's side (000 "Islamabad
+//! conducted cross-border strikes", "open war posture"; 001 "A state cannot tolerate hostile
+//! actors carrying out attacks from across an undefended frontier"). Pressure above the
+//! coercion threshold brings border closures and deportation drives (rung 2); a trigger
+//! attack with pressure above the strike threshold makes a strike pending, carried out with a
+//! daily hazard (CAL delays of hours to 3 days); sustained clashes with pressure above the war
+//! threshold bring an open-war posture (rung 5). Doctrine, strategic patience, vulnerability,
+//! outside backing, trade interdependence, the no-strike assurance, ceasefires and agreements
+//! all act on these thresholds and hazards.
+
+use super::outrage::add_resentment;
+use super::trust::{Side, lose_trust};
+use super::vulnerability::{magnitude_factor, threshold_factor};
+use crate::agents::{Crossing, SECTORS};
+use crate::draw::{chance, index, poisson};
+use crate::params::Params;
+use crate::rng::Stream;
+use crate::world::World;
+
+/// Raises a threshold toward 1 by strategic patience: `t + (1 - t) * patience * raise`.
+fn with_patience(world: &World, params: &Params, threshold: f64) -> f64 {
+    threshold
+        + (1.0 - threshold)
+            * world.levers.strategic_patience
+            * params.measures.strategic_patience.threshold_raise
+}
+
+/// Share of crossings' trade flowing (interdependence restrains strikes when trade is kept open).
+fn open_trade_share(world: &World) -> f64 {
+    let open = SECTORS
+        .iter()
+        .zip(&world.sectors)
+        .filter(|(i, s)| i.crossing != Crossing::None && !s.closed)
+        .count();
+    let all = SECTORS
+        .iter()
+        .filter(|i| i.crossing != Crossing::None)
+        .count();
+    open as f64 / all as f64
+}
+
+/// The pressure at which a trigger leads to a strike.
+pub fn strike_threshold(world: &World, params: &Params) -> f64 {
+    let p = &params.pakistan;
+    let interdependence = 1.0
+        + world.levers.open_crossings
+            * params.measures.open_crossings.interdependence
+            * open_trade_share(world);
+    let t = p.strike_threshold
+        * p.doctrine.threshold_factor()
+        * threshold_factor(world, params)
+        * (1.0 - params.outside.backing_threshold_effect * params.outside.backing_for_pakistan)
+        * interdependence;
+    with_patience(world, params, t.min(1.0))
+}
+
+/// The pressure above which Pakistan takes coercive measures.
+pub fn coercion_threshold(world: &World, params: &Params) -> f64 {
+    with_patience(
+        world,
+        params,
+        params.pakistan.coercion_threshold * threshold_factor(world, params),
+    )
+}
+
+/// The pressure above which sustained clashes turn into an open-war posture.
+pub fn war_threshold(world: &World, params: &Params) -> f64 {
+    let p = &params.pakistan;
+    with_patience(
+        world,
+        params,
+        (p.war_threshold * p.doctrine.threshold_factor() * threshold_factor(world, params))
+            .min(1.0),
+    )
+}
+
+/// Pakistan's daily decisions, in order: coercion, strike, open war.
+pub fn decide_response(world: &mut World, params: &Params) {
+    apply_coercion(world, params);
+    consider_strike(world, params);
+    consider_open_war(world, params);
+}
+
+/// Border closure and deportation drives while pressure is above the coercion threshold;
+/// reopening and ending the drive once it falls below. Keeping crossings open forgoes
+/// closures; a hosting refugee policy forgoes drives.
+fn apply_coercion(world: &mut World, params: &Params) {
+    let b = &params.border;
+    let lv = world.levers;
+    let above = world.pk.pressure >= coercion_threshold(world, params);
+    let rng = world.streams.get(Stream::Response);
+    let close = chance(
+        rng,
+        b.closure_hazard
+            * (1.0 - lv.open_crossings * params.measures.open_crossings.closure_restraint),
+    );
+    let drive = chance(
+        rng,
+        b.closure_hazard * (1.0 - lv.refugee_policy * params.measures.refugee_policy.pace_cut),
+    );
+    let reopen = chance(rng, b.reopen_hazard * (1.0 + lv.open_crossings));
+    let end_drive = chance(rng, b.reopen_hazard);
+    let at_war = world.pk.open_war;
+    let pk = &mut world.pk;
+    if above || at_war {
+        if (close || at_war) && !pk.crossings_closed {
+            pk.crossings_closed = true;
+            for (sector, info) in world.sectors.iter_mut().zip(SECTORS.iter()) {
+                sector.closed |= info.crossing != Crossing::None;
+            }
+        }
+        pk.deportation_drive |= drive;
+    } else {
+        if reopen && pk.crossings_closed {
+            pk.crossings_closed = false;
+            for sector in world.sectors.iter_mut() {
+                sector.closed = false;
+            }
+        }
+        if end_drive {
+            pk.deportation_drive = false;
+        }
+    }
+}
+
+/// Strike hazard while a strike is pending and pressure is above the threshold:
+/// `h = strike_hazard * (1 + excess)`, cut by ceasefire compliance, an agreement's no-strike
+/// commitment and the no-strike assurance (unless pressure exceeds its breaking point).
+fn consider_strike(world: &mut World, params: &Params) {
+    let p = &params.pakistan;
+    let day = world.day;
+    if world.today.trigger && world.pk.strike_pending_since.is_none() {
+        world.pk.strike_pending_since = Some(day);
+    }
+    let Some(since) = world.pk.strike_pending_since else {
+        // One decision draw a day whether or not a strike is pending keeps the stream aligned.
+        let _ = chance(world.streams.get(Stream::Response), 0.0);
+        return;
+    };
+    if day - since > p.strike_window_days {
+        world.pk.strike_pending_since = None;
+    }
+    let threshold = strike_threshold(world, params);
+    let pressure = world.pk.pressure;
+    let excess = ((pressure - threshold) / (1.0 - threshold).max(1e-9)).max(0.0);
+    let mut hazard = p.strike_hazard * (1.0 + excess);
+    if world.accord.ceasefire_on(day) {
+        hazard *= 1.0 - params.mediation.ceasefire_compliance;
+    }
+    if world.accord.agreement {
+        hazard *= 1.0 - params.mediation.agreement_strike_restraint;
+    }
+    let assurance = &params.measures.no_strike_assurance;
+    if pressure < assurance.breaking_pressure {
+        hazard *= 1.0 - world.levers.no_strike_assurance * assurance.restraint;
+    }
+    let rng = world.streams.get(Stream::Response);
+    let strikes = chance(rng, hazard);
+    if strikes && pressure >= threshold && world.pk.strike_pending_since.is_some() {
+        carry_out_strike(world, params, day - since);
+    }
+}
+
+/// A strike: militants killed in sanctuaries, civilian deaths with a risk cut by intelligence
+/// (precision), Afghan resentment and lost trust, relief of pressure, a pending Afghan
+/// response, and broken commitments if any were in force.
+fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
+    let l = &params.ladder;
+    let lv = world.levers;
+    let magnitude = params.pakistan.doctrine.magnitude_factor()
+        * magnitude_factor(world, params)
+        * (1.0 - lv.strategic_patience * params.measures.strategic_patience.magnitude_cut);
+    let civilian_risk = (l.strike_civilian_risk * magnitude.sqrt()).min(1.0)
+        * (1.0 - lv.intelligence_sharing * params.measures.intelligence_sharing.strike_precision);
+    let rng = world.streams.get(Stream::Response);
+    let militants = poisson(rng, l.strike_militant_deaths * magnitude);
+    let kills_civilians = chance(rng, civilian_risk);
+    let civilians =
+        poisson(rng, l.strike_civilian_deaths * magnitude).max(1) * u32::from(kills_civilians);
+    let mut left = f64::from(militants);
+    for _ in 0..3 {
+        if world.cells.is_empty() || left <= 0.0 {
+            break;
+        }
+        let rng = world.streams.get(Stream::Response);
+        let i = index(rng, world.cells.len());
+        let strength = world.cells.strength(i);
+        let taken = left.min(strength);
+        world.cells.set_strength(i, strength - taken);
+        left -= taken;
+    }
+    let t = &mut world.tally;
+    t.strikes += 1;
+    t.strike_delay_sum += delay;
+    t.militant += militants - left as u32;
+    t.af_civilian += civilians;
+    world.ladder.last_strike = Some(world.day);
+    world.pk.strike_pending_since = None;
+    world.pk.pressure *= 1.0 - params.pakistan.strike_relief;
+    world.pk.anger *= 1.0 - params.pakistan.strike_relief;
+    add_resentment(
+        world,
+        params,
+        params.publics.resentment_per_strike
+            + params.publics.resentment_per_civilian_death * f64::from(civilians),
+    );
+    lose_trust(world, params, Side::Afghanistan, l.strike_trust_loss);
+    if world.af.retaliation_pending_since.is_none() {
+        world.af.retaliation_pending_since = Some(world.day);
+    }
+    if world.accord.agreement {
+        super::mediation::break_agreement(world, params);
+    }
+    if world.accord.ceasefire_on(world.day) {
+        world.accord.ceasefire_until = None;
+    }
+    if lv.no_strike_assurance > 0.0 {
+        // The assurance was broken: a broken commitment on top of the strike itself.
+        lose_trust(
+            world,
+            params,
+            Side::Afghanistan,
+            params.mediation.broken_trust_loss * lv.no_strike_assurance,
+        );
+    }
+}
+
+/// Open war begins once clashes have been sustained (clash days within 14 days at least the
+/// configured number) while pressure is above the war threshold and no ceasefire holds; it
+/// ends by a ceasefire or by exhaustion (hazard growing with its length).
+fn consider_open_war(world: &mut World, params: &Params) {
+    let b = &params.border;
+    let day = world.day;
+    let rng = world.streams.get(Stream::Response);
+    let exhausted = chance(rng, b.war_exhaustion * f64::from(world.pk.war_days) / 30.0);
+    if world.pk.open_war {
+        world.pk.war_days += 1;
+        if exhausted {
+            world.pk.open_war = false;
+            world.pk.war_days = 0;
+        }
+        return;
+    }
+    let sustained = world.ladder.recent_clash_days(14) >= b.sustained_clash_days;
+    if sustained
+        && world.pk.pressure >= war_threshold(world, params)
+        && !world.accord.ceasefire_on(day)
+    {
+        world.pk.open_war = true;
+        world.pk.war_days = 0;
+        world.today.war_began = true;
+        world.tally.open_war_day.get_or_insert(day);
+    }
+}

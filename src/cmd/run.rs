@@ -1,0 +1,157 @@
+//! `run`: an experiment file's arms × trials, written to its folder; `--shard K/N` runs one
+//! shard into a partial result.
+
+use super::args::{ConfigArgs, JobArgs};
+use super::print;
+use anyhow::Context;
+use clap::Args;
+use experiment::job;
+use experiment::run::{Pairing, RunOptions, Shard};
+use experiment::spec::{DEFAULT_MAX_TRIALS, Experiment, ExperimentSource, Precision};
+use model::METRICS;
+use std::io::Write;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    #[command(flatten)]
+    job: JobArgs,
+    /// Also write trials.csv (one row per trial), as write_trials = true does.
+    #[arg(long)]
+    trials_csv: bool,
+    /// Run each arm on its own seeds instead of common random numbers (as pairing =
+    /// "independent"); effects then use Welch intervals.
+    #[arg(long)]
+    independent_seeds: bool,
+    /// Run in batches (trials, then doubling) until the 95% half-width of METRIC is at most
+    /// HALF_WIDTH in every arm, or [precision] max_trials (default 20000) per arm have run.
+    #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = parse_precision)]
+    precision: Option<(String, f64)>,
+    /// Run only shard K of N (K from 1 to N): trials [⌊(K−1)·T/N⌋, ⌊K·T/N⌋) of the T trials,
+    /// every arm. Writes a partial result (partial.json) into --out (default
+    /// <output_dir>/<name>-shard-K-of-N) for `deescalate merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+fn parse_shard(arg: &str) -> Result<Shard, String> {
+    arg.parse()
+}
+
+fn parse_precision(arg: &str) -> Result<(String, f64), String> {
+    let (metric, hw) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected METRIC=HALF_WIDTH, e.g. open_war=0.02, got `{arg}`"))?;
+    let metric = metric.trim();
+    if !METRICS.iter().any(|m| m.name == metric) {
+        return Err(format!(
+            "unknown metric `{metric}`; `deescalate metrics` lists them"
+        ));
+    }
+    match hw.trim().parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() => Ok((metric.to_string(), x)),
+        _ => Err(format!(
+            "the half-width must be a positive number, got `{hw}`"
+        )),
+    }
+}
+
+/// `run`: the whole experiment, or one shard of it.
+pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let experiment = args.config.load()?;
+    let options = RunOptions {
+        write_trials: args.trials_csv || experiment.write_trials,
+        pairing: if args.independent_seeds {
+            Pairing::Independent
+        } else {
+            experiment.pairing
+        },
+        precision: match &args.precision {
+            None => experiment.precision.clone(),
+            Some((metric, half_width)) => Precision::new(
+                metric,
+                *half_width,
+                experiment
+                    .precision
+                    .as_ref()
+                    .map_or(DEFAULT_MAX_TRIALS, |p| p.max_trials)
+                    .max(experiment.trials),
+            ),
+        },
+        ..args.job.options()
+    };
+    if let Some(shard) = args.shard {
+        return run_shard(args, &experiment, &options, shard, out);
+    }
+    let started = Instant::now();
+    let report = job::run(&experiment, &options).with_context(|| {
+        format!(
+            "running experiment {} from {}",
+            experiment.name,
+            experiment.source.display()
+        )
+    })?;
+    let arms = experiment.arms.len() as u64;
+    writeln!(
+        out,
+        "wrote {}: {} arms × {} trials = {} trials, {} days each, in {}",
+        report.out_dir.display(),
+        arms,
+        report.trials,
+        arms.saturating_mul(report.trials),
+        experiment.horizon_days,
+        print::wall_time(started.elapsed())
+    )?;
+    if let Some(p) = &report.precision {
+        let achieved = p
+            .half_width_achieved
+            .map_or("undefined".to_string(), |h| format!("{h:.6}"));
+        writeln!(
+            out,
+            "precision: {} 95% half-width {} (target {}) after {} trials per arm: {}",
+            p.metric,
+            achieved,
+            p.half_width_target,
+            report.trials,
+            if p.met {
+                "met"
+            } else {
+                "NOT met (max_trials reached)"
+            }
+        )?;
+    }
+    Ok(())
+}
+
+/// `run --shard K/N`: one shard's partial result.
+fn run_shard(
+    args: &RunArgs,
+    experiment: &Experiment,
+    options: &RunOptions,
+    shard: Shard,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let config = ExperimentSource::read(&args.config.config, &args.config.overrides())?;
+    let report = job::run_shard(experiment, &config, options, shard).with_context(|| {
+        format!(
+            "running shard {shard} of experiment {} from {}",
+            experiment.name,
+            experiment.source.display()
+        )
+    })?;
+    let range = shard.trials(experiment.trials);
+    writeln!(
+        out,
+        "wrote {}: shard {shard}, trials {}..{} of {} × {} arms, in {}; combine all {} shards with `deescalate merge`",
+        report.out_dir.display(),
+        range.start,
+        range.end,
+        experiment.trials,
+        experiment.arms.len(),
+        print::wall_time(report.wall_time),
+        shard.count
+    )?;
+    Ok(())
+}

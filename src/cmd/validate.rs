@@ -1,0 +1,109 @@
+//! `validate`: check an experiment file and show what a run would do.
+
+use super::args::ConfigArgs;
+use clap::Args;
+use experiment::output;
+use experiment::run::Pairing;
+use experiment::spec::Experiment;
+use std::io::{self, Write};
+
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+/// `validate`: loads the file (every error exits 2 there) and describes it.
+pub(crate) fn validate(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let experiment = args.config.load()?;
+    describe(&experiment, out)?;
+    Ok(())
+}
+
+/// `validate`: what the file asks for, arm by arm, and the work it amounts to.
+fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "{}: valid", e.source.display())?;
+    writeln!(out, "experiment    {}", e.name)?;
+    if !e.description.is_empty() {
+        writeln!(out, "description   {}", e.description)?;
+    }
+    writeln!(out, "trials        {} per arm", e.trials)?;
+    writeln!(out, "horizon       {} days", e.horizon_days)?;
+    writeln!(out, "seed          {}", e.seed)?;
+    writeln!(
+        out,
+        "output        {}{}",
+        output::default_dir(e, output::Job::Run).display(),
+        std::path::MAIN_SEPARATOR
+    )?;
+    writeln!(
+        out,
+        "trials.csv    {}",
+        if e.write_trials { "yes" } else { "no" }
+    )?;
+    writeln!(out, "arms          {}", e.arms.len())?;
+    let baseline = e.arms.first();
+    for (i, arm) in e.arms.iter().enumerate() {
+        writeln!(out, "  {:<12} {}", arm.id, arm.label)?;
+        if arm.overrides.is_empty() {
+            writeln!(out, "      (model defaults)")?;
+        }
+        for (key, value) in &arm.overrides {
+            let inherited = i > 0
+                && baseline
+                    .is_some_and(|b| b.overrides.iter().any(|(k, v)| k == key && v == value));
+            let note = if inherited { "   (from baseline)" } else { "" };
+            writeln!(out, "      {key} = {value}{note}")?;
+        }
+    }
+    let points: usize = e.design_points.iter().map(|(_, n)| n).sum();
+    let designs = e
+        .design_points
+        .iter()
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let named = e.arms.iter().filter(|a| !a.id.contains('.')).count();
+    writeln!(
+        out,
+        "design points {points}{}",
+        if designs.is_empty() {
+            " (no [sweep] or [latin_hypercube])".to_string()
+        } else {
+            format!(
+                " ({designs}); {} named arms + {} design arms",
+                named,
+                e.arms.len() - named
+            )
+        }
+    )?;
+    writeln!(out, "effects vs    {}", e.effects_baseline_arm().id)?;
+    writeln!(
+        out,
+        "pairing       {}",
+        match e.pairing {
+            Pairing::Common => "common random numbers (paired t intervals)",
+            Pairing::Independent => "independent seeds (Welch intervals)",
+        }
+    )?;
+    writeln!(
+        out,
+        "work          {} arms × {} trials = {} trials in all, {} trial-days",
+        e.arms.len(),
+        e.trials,
+        e.total_trials(),
+        e.trial_days()
+    )?;
+    if let Some(p) = &e.precision {
+        let max = p.max_trials.max(e.trials);
+        writeln!(
+            out,
+            "precision     until the 95% half-width of {} is <= {} in every arm: up to {} trials per arm, {} trials in all",
+            p.metric,
+            p.half_width,
+            max,
+            max.saturating_mul(e.arms.len() as u64)
+        )?;
+    }
+    Ok(())
+}
