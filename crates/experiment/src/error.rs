@@ -1,8 +1,7 @@
 //! The library's one error type. Each variant says whether the fault is the caller's input
 //! ([`Error::is_bad_input`]); the command line turns that into its exit code.
 
-use crate::run::ShardError;
-use crate::spec::ConfigError;
+use crate::spec::{ConfigError, Shard};
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -109,4 +108,82 @@ impl<T, E: Into<Error>> Context<T> for std::result::Result<T, E> {
     fn context_with(self, context: impl FnOnce() -> String) -> Result<T> {
         self.map_err(|e| e.into().context(context()))
     }
+}
+
+/// Bad sharding input or partial results that do not fit together; the command line exits
+/// with code 2 for all of them.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ShardError {
+    /// A precision target decides how many trials to run from all results so far.
+    #[error(
+        "--shard cannot be used with a precision target ({source_of_target}): a precision run \
+         decides batch by batch how many trials to run from the results of all trials so far, \
+         which no single shard sees. Run the sharded experiment with a fixed number of trials \
+         (--trials N, without --precision or [precision]), or run it unsharded"
+    )]
+    Precision { source_of_target: String },
+
+    /// Merge was given nothing to merge.
+    #[error("no partial results to merge")]
+    NoParts,
+
+    /// A part cannot be read.
+    #[error("{}: cannot read the partial result: {reason}", file.display())]
+    Unreadable { file: PathBuf, reason: String },
+
+    /// A part is not a partial result of this format, or is damaged.
+    #[error("{}: not a valid deescalate partial result: {reason}", file.display())]
+    Corrupt { file: PathBuf, reason: String },
+
+    /// A part written in another format version or by another version of the tool.
+    #[error("{}: {what}", file.display())]
+    Version { file: PathBuf, what: String },
+
+    /// Parts of different experiments.
+    #[error(
+        "the parts belong to different experiments (the checksum of the resolved experiment \
+         differs; a different seed, trial count, horizon, pairing or parameter changes it):\n{groups}"
+    )]
+    DifferentExperiments { groups: String },
+
+    /// Parts of different splits.
+    #[error("the parts come from different splits of the experiment:\n{groups}")]
+    DifferentSplits { groups: String },
+
+    /// The same shard given twice.
+    #[error("shard {shard} is given more than once: {}", list_files(files))]
+    Duplicate { shard: Shard, files: Vec<PathBuf> },
+
+    /// Shards not given.
+    #[error(
+        "{} of {count} shards missing: {missing} (trials {ranges}); pass every part of the run",
+        missing_count
+    )]
+    Missing {
+        count: u64,
+        missing_count: usize,
+        missing: String,
+        ranges: String,
+    },
+
+    /// Parts with and without trials.csv.
+    #[error(
+        "some parts have trials.csv and some do not (with: {}; without: {}); rerun the shards \
+         without trials.csv alike",
+        list_files(with),
+        list_files(without)
+    )]
+    MixedTrialRows {
+        with: Vec<PathBuf>,
+        without: Vec<PathBuf>,
+    },
+}
+
+fn list_files(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

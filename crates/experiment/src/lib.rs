@@ -12,10 +12,10 @@
 //! metric, a design or an output.
 
 pub mod analysis;
-mod error;
+pub mod error;
 pub mod job;
 pub mod output;
 pub mod run;
 pub mod spec;
 pub mod text;
-pub use error::{Context, Error, Result};
+pub use error::{Context, Error, Result, ShardError};

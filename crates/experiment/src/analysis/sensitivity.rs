@@ -18,7 +18,8 @@
 //! μ* > 2 × noise SE (under pure noise, E[μ*] ≈ 0.8 × noise SE).
 
 use crate::run::{self, Pairing, RunOptions, Simulator, TrialRow};
-use crate::spec::design::morris::{Factor, Trajectories, factors};
+pub use crate::spec::design::morris::Factor;
+use crate::spec::design::morris::{Trajectories, factors};
 use crate::spec::quantity::Quantity;
 use crate::spec::{Arm, Experiment, tree};
 use crate::{Error, Result};
@@ -271,61 +272,4 @@ pub(crate) fn screen_with<S: Simulator>(
         morris: morris.clone(),
         delta,
     })
-}
-
-/// manifest.json of a screening: what was screened, how, when.
-#[derive(Debug, Clone, Serialize)]
-pub struct SensitivityManifest {
-    pub name: String,
-    pub description: String,
-    pub source: String,
-    pub seed: u64,
-    /// The screened arm (the file's effects baseline).
-    pub arm: String,
-    pub morris: crate::spec::Morris,
-    /// Step in unit space, p / (2(p − 1)).
-    pub delta: f64,
-    pub factors: Vec<Factor>,
-    pub trials_per_point: u64,
-    pub design_points: usize,
-    pub horizon_days: u32,
-    pub noise_rule: &'static str,
-    pub crate_version: &'static str,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    pub started_utc: String,
-    pub files: Vec<String>,
-    pub config: serde_json::Value,
-}
-
-/// The manifest of a finished screening.
-pub fn manifest(
-    experiment: &Experiment,
-    s: &Screening,
-    started: std::time::SystemTime,
-    wall_time: std::time::Duration,
-) -> SensitivityManifest {
-    SensitivityManifest {
-        name: experiment.name.clone(),
-        description: experiment.description.clone(),
-        source: experiment.source.display().to_string(),
-        seed: experiment.seed,
-        arm: s.arm.clone(),
-        delta: s.delta,
-        morris: s.morris.clone(),
-        factors: s.factors.clone(),
-        trials_per_point: s.trials,
-        design_points: s.points,
-        horizon_days: experiment.horizon_days,
-        noise_rule: "above_noise = mu_star > 2 * noise_se; noise_se = RMS over trajectories of each elementary effect's standard error (sd of paired per-trial differences / sqrt(trials) / delta)",
-        crate_version: env!("CARGO_PKG_VERSION"),
-        threads: s.threads,
-        wall_time_seconds: wall_time.as_secs_f64(),
-        started_utc: crate::output::rfc3339_utc(started),
-        files: vec![
-            SENSITIVITY_CSV.to_string(),
-            crate::output::MANIFEST_JSON.to_string(),
-        ],
-        config: crate::output::resolved_json(experiment),
-    }
 }

@@ -69,7 +69,8 @@ pub fn screen(experiment: &Experiment, options: &RunOptions) -> Result<Screening
     let screening = sensitivity::screen(experiment, options)
         .context_with(|| format!("screening {}", experiment.source.display()))?;
     folder.write_csv(SENSITIVITY_CSV, &screening.rows)?;
-    let manifest = sensitivity::manifest(experiment, &screening, started.at, folder.elapsed());
+    let manifest =
+        output::sensitivity_manifest(experiment, &screening, started.at, folder.elapsed());
     output::write_manifest(&mut folder, &manifest)?;
     let finished = folder.commit()?;
     Ok(ScreeningReport {

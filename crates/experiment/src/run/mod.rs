@@ -1,4 +1,5 @@
-//! Seeding, trials on rayon, and the runner that turns an [`Experiment`] into output files.
+//! Seeding, trials on rayon, precision targets and progress: the runner that turns an
+//! [`Experiment`] into statistics ([`Results`]). It writes no files.
 //!
 //! Trials are processed in chunks of [`CHUNK_TRIALS`] consecutive trial indices, a work unit
 //! that does not depend on the thread count. Within a chunk, trial `k` runs every arm, by
@@ -23,11 +24,13 @@ use stats::ArmStats;
 use std::ops::Range;
 use std::path::PathBuf;
 
+pub use crate::error::ShardError;
 pub use crate::spec::Pairing;
+pub use crate::spec::Shard;
 pub use progress::{Progress, ProgressSink};
 pub use runner::{CHUNK_TRIALS, Simulator};
 pub(crate) use runner::{RowSink, empty_stats};
-pub use shard::{Shard, ShardError, checksum};
+pub use shard::checksum;
 
 /// How to run an experiment (set by the command line).
 #[derive(Debug, Clone)]

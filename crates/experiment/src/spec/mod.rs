@@ -55,6 +55,7 @@
 //! at `baseline.KEY`. The top level is declared in one table (`schema::SETTINGS`) so that
 //! design sections can be added later without touching existing files.
 
+mod context;
 pub mod design;
 mod error;
 mod overrides;
@@ -63,6 +64,7 @@ mod precision;
 pub mod quantity;
 pub(crate) mod registry;
 pub(crate) mod schema;
+mod shard;
 mod source;
 #[cfg(test)]
 mod tests;
@@ -74,14 +76,16 @@ pub use overrides::{Overrides, SetOverride};
 pub use pairing::Pairing;
 pub use precision::{DEFAULT_MAX_TRIALS, Precision};
 pub use registry::to_toml;
+pub use shard::Shard;
 pub use source::ExperimentSource;
 pub use toml;
 
 use design::morris;
 
+use context::{Ctx, Origins};
 use model::Params;
 use registry::Registry;
-use schema::{ArmSpec, Ctx, ExperimentFile, Origins};
+use schema::{ArmSpec, ExperimentFile};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 use tree::{leaves, lookup, merge};

@@ -1,8 +1,9 @@
 //! Command-line overrides (`--set KEY=VALUE`, `--trials`, `--seed`): parsed here, applied to the
 //! file's tree before validation so that the same checks and messages apply.
 
+use super::context::{self, Origins};
 use super::error::ConfigError;
-use super::schema::{self, Origins};
+use super::schema;
 use std::path::Path;
 use std::str::FromStr;
 use toml::{Table, Value};
@@ -49,7 +50,7 @@ fn parse_key(key: &str) -> Result<Vec<String>, String> {
         );
     }
     let path: Vec<String> = key.split('.').map(|s| s.trim().to_string()).collect();
-    if let Some(bad) = path.iter().find(|s| !schema::is_bare_key(s)) {
+    if let Some(bad) = path.iter().find(|s| !context::is_bare_key(s)) {
         return Err(format!(
             "`{key}` is not a dotted key path: segment `{bad}` must be letters, digits, _ and -"
         ));
@@ -148,8 +149,8 @@ fn insert_at(tree: &mut Table, path: &[String], value: Value) -> Result<(), Stri
         let blocking = super::tree::lookup_path(tree, &path[..=i]);
         format!(
             "{} = {} is a value, not a table, so it has no key {}",
-            schema::join(&path[..=i]),
-            blocking.map(schema::show).unwrap_or_default(),
+            context::join(&path[..=i]),
+            blocking.map(context::show).unwrap_or_default(),
             path[i + 1]
         )
     })

@@ -7,12 +7,12 @@
 //! max_trials = 20000                               # optional, default 20000
 //! ```
 
+use super::context::{Ctx, show};
 use super::error::{ConfigError, KeyKind};
-use super::schema::{Ctx, show};
+use super::schema::PRECISION_ALLOWED;
 use model::METRICS;
 use toml::Value;
 
-pub(crate) const PRECISION_ALLOWED: &str = "a table with metric = \"<metric name>\", half_width = <positive number> and optional max_trials = <whole number>";
 /// Default cap on trials per arm when a precision target is given.
 pub const DEFAULT_MAX_TRIALS: u64 = 20_000;
 

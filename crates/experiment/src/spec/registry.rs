@@ -1,8 +1,8 @@
 //! Parameter overrides checked against the registry (`Params::specs()`), leaf by leaf, and
 //! merged by key path onto the defaults.
 
+use super::context::{Ctx, closest, join, show};
 use super::error::{ConfigError, KeyKind};
-use super::schema::{Ctx, closest, join, show};
 use model::Params;
 use model::param_spec::{Domain, ParamSpec};
 use std::collections::{HashMap, HashSet};

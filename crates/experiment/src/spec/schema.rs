@@ -3,8 +3,9 @@
 //! hypercube designs, a precision target) adds its section here and a field to
 //! [`ExperimentFile`], and existing files keep working.
 
+use super::context::{Ctx, closest, is_bare_key, join, show};
 use super::error::{ConfigError, KeyKind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use toml::{Table, Value};
 
 /// One top-level key of an experiment file.
@@ -65,12 +66,12 @@ pub(crate) const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "sweep",
-        allowed: super::design::grid::SWEEP_ALLOWED,
+        allowed: SWEEP_ALLOWED,
         text: false,
     },
     Setting {
         key: "latin_hypercube",
-        allowed: super::design::hypercube::LHS_ALLOWED,
+        allowed: LHS_ALLOWED,
         text: false,
     },
     Setting {
@@ -85,16 +86,21 @@ pub(crate) const SETTINGS: &[Setting] = &[
     },
     Setting {
         key: "precision",
-        allowed: super::precision::PRECISION_ALLOWED,
+        allowed: PRECISION_ALLOWED,
         text: false,
     },
     Setting {
         key: "morris",
-        allowed: super::design::morris::MORRIS_ALLOWED,
+        allowed: MORRIS_ALLOWED,
         text: false,
     },
 ];
 
+/// What the design and target sections allow, for messages.
+pub(crate) const SWEEP_ALLOWED: &str = "a table of parameter key paths, each a list of values or { from, to, steps }, and an optional arms = [arm ids]";
+pub(crate) const LHS_ALLOWED: &str = "a table with points = N, optional seed and arms, and parameter key paths each { from, to } or {} (the plausible range)";
+pub(crate) const PRECISION_ALLOWED: &str = "a table with metric = \"<metric name>\", half_width = <positive number> and optional max_trials = <whole number>";
+pub(crate) const MORRIS_ALLOWED: &str = "a table with trajectories = N, levels = P (even), and optional trials, seed, parameters = [key paths] and metrics = [names]";
 const PAIRING_ALLOWED: &str =
     "\"common\" (every arm of trial k on the same seed) or \"independent\" (own seed per arm)";
 
@@ -116,141 +122,6 @@ pub(crate) fn is_text_setting(path: &[String]) -> bool {
         [arm, label] if arm == "baseline" => label == "label",
         [scenarios, _, label] if scenarios == "scenarios" => label == "label",
         _ => false,
-    }
-}
-
-/// Whether `s` is a bare TOML key (letters, digits, `_`, `-`).
-pub(crate) fn is_bare_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// A key path as the user would write it: `scenarios.cbm.measures.fencing.enabled`, with
-/// segments that are not bare keys quoted.
-pub(crate) fn join(path: &[String]) -> String {
-    path.iter()
-        .map(|s| {
-            if is_bare_key(s) {
-                s.clone()
-            } else {
-                Value::String(s.clone()).to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// A value as it would be written in TOML, shortened for messages.
-pub(crate) fn show(v: &Value) -> String {
-    let s = v.to_string();
-    let s = s.trim();
-    if s.chars().count() > 80 {
-        let cut: String = s.chars().take(77).collect();
-        format!("{cut}…")
-    } else {
-        s.to_string()
-    }
-}
-
-/// The closest candidate to `word`, if any is close enough to be a plausible typo.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
-        .filter(|(score, _)| *score >= 0.7)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
-/// Where overridden parts of the tree came from, so that errors name `--set KEY` rather than
-/// a key of the file.
-#[derive(Debug, Default)]
-pub(crate) struct Origins(Vec<(Vec<String>, String)>);
-
-impl Origins {
-    pub fn push(&mut self, tree_path: Vec<String>, label: String) {
-        self.0.push((tree_path, label));
-    }
-
-    /// The key path as the user wrote it: the file's path, or `--set KEY` plus the rest of
-    /// the path below what `--set` put there.
-    pub fn display(&self, path: &[String]) -> String {
-        let origin = self
-            .0
-            .iter()
-            .rev()
-            .filter(|(p, _)| path.starts_with(p))
-            .max_by_key(|(p, _)| p.len());
-        match origin {
-            Some((p, label)) if p.len() == path.len() => label.clone(),
-            Some((p, label)) => format!("{label}.{}", join(&path[p.len()..])),
-            None => join(path),
-        }
-    }
-}
-
-/// The file being read and where its overrides came from: builds errors.
-pub(crate) struct Ctx<'a> {
-    pub file: &'a Path,
-    pub origins: &'a Origins,
-}
-
-impl Ctx<'_> {
-    pub fn key(&self, path: &[String]) -> String {
-        self.origins.display(path)
-    }
-    pub fn file(&self) -> PathBuf {
-        self.file.to_path_buf()
-    }
-    pub fn wrong_type(
-        &self,
-        path: &[String],
-        v: &Value,
-        allowed: impl Into<String>,
-    ) -> ConfigError {
-        ConfigError::WrongType {
-            file: self.file(),
-            key: self.key(path),
-            value: show(v),
-            allowed: allowed.into(),
-        }
-    }
-    pub fn out_of_range(
-        &self,
-        path: &[String],
-        v: &Value,
-        allowed: impl Into<String>,
-    ) -> ConfigError {
-        ConfigError::OutOfRange {
-            file: self.file(),
-            key: self.key(path),
-            value: show(v),
-            allowed: allowed.into(),
-        }
-    }
-    pub fn not_allowed(
-        &self,
-        path: &[String],
-        v: &Value,
-        allowed: impl Into<String>,
-    ) -> ConfigError {
-        ConfigError::NotAllowed {
-            file: self.file(),
-            key: self.key(path),
-            value: show(v),
-            allowed: allowed.into(),
-        }
-    }
-    pub fn missing(&self, path: &[String], allowed: impl Into<String>) -> ConfigError {
-        ConfigError::Missing {
-            file: self.file(),
-            key: self.key(path),
-            allowed: allowed.into(),
-        }
     }
 }
 
@@ -279,7 +150,7 @@ pub(crate) struct ExperimentFile {
     pub sweep: Option<Value>,
     pub latin_hypercube: Option<Value>,
     pub effects_baseline: Option<String>,
-    pub pairing: crate::run::Pairing,
+    pub pairing: super::Pairing,
     pub precision: Option<Value>,
     pub morris: Option<Value>,
 }
@@ -386,9 +257,9 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
 
     let effects_baseline = optional_string(&tree, "effects_baseline", ctx)?;
     let pairing = match tree.get("pairing") {
-        None => crate::run::Pairing::Common,
-        Some(Value::String(s)) if s == "common" => crate::run::Pairing::Common,
-        Some(Value::String(s)) if s == "independent" => crate::run::Pairing::Independent,
+        None => super::Pairing::Common,
+        Some(Value::String(s)) if s == "common" => super::Pairing::Common,
+        Some(Value::String(s)) if s == "independent" => super::Pairing::Independent,
         Some(v @ Value::String(_)) => {
             return Err(ctx.not_allowed(&path1("pairing"), v, PAIRING_ALLOWED));
         }

@@ -690,7 +690,7 @@ fn effects_baseline_pairing_and_precision_are_read() {
     let (_dir, _path, result) = load_text(&text, &Overrides::none());
     let exp = result.expect("valid");
     assert_eq!(exp.effects_baseline, 1);
-    assert_eq!(exp.pairing, crate::run::Pairing::Independent);
+    assert_eq!(exp.pairing, crate::spec::Pairing::Independent);
     let p = exp.precision.expect("precision");
     assert_eq!(
         (p.metric.as_str(), p.half_width, p.max_trials),

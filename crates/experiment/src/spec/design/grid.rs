@@ -1,13 +1,13 @@
 //! The full-factorial grid of `[sweep]`: every combination of each parameter's values.
 
 use super::{Design, DesignPoints, MAX_POINTS, arms_of, number, numeric, p, params_of};
+use crate::spec::context::Ctx;
 use crate::spec::error::ConfigError;
 use crate::spec::registry::{Registry, check_leaf};
-use crate::spec::schema::Ctx;
+use crate::spec::schema::SWEEP_ALLOWED;
 use model::param_spec::Domain;
 use toml::{Table, Value};
 
-pub(crate) const SWEEP_ALLOWED: &str = "a table of parameter key paths, each a list of values or { from, to, steps }, and an optional arms = [arm ids]";
 const RANGE_ALLOWED: &str = "a non-empty list of values or { from = A, to = B, steps = N }";
 
 /// A grid over parameters, each with its list of values.

@@ -5,16 +5,16 @@ use super::{
     Design, DesignPoints, MAX_POINTS, UnitRange, arms_of, design_seed, number, p, params_of,
     shuffle,
 };
+use crate::spec::context::Ctx;
 use crate::spec::error::ConfigError;
 use crate::spec::registry::Registry;
-use crate::spec::schema::Ctx;
+use crate::spec::schema::LHS_ALLOWED;
 use model::param_spec::Domain;
 use model::rng::mix64;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use toml::Value;
 
-pub(crate) const LHS_ALLOWED: &str = "a table with points = N, optional seed and arms, and parameter key paths each { from, to } or {} (the plausible range)";
 const LHS_PARAM_ALLOWED: &str =
     "{ from = A, to = B } or {} (the plausible range) for a numeric parameter";
 

@@ -28,9 +28,10 @@ pub mod grid;
 pub mod hypercube;
 pub mod morris;
 
+use super::context::{Ctx, show};
 use super::error::{ConfigError, KeyKind};
 use super::registry::Registry;
-use super::schema::{ArmSpec, Ctx, show};
+use super::schema::ArmSpec;
 use super::tree;
 use crate::text::plain;
 use rand::RngExt;

@@ -16,10 +16,11 @@
 //! (their elementary effects are zero by construction). Default metrics: [`DEFAULT_METRICS`].
 
 use super::{Design, UnitRange, design_seed, shuffle};
+use crate::spec::context::{Ctx, show};
 use crate::spec::error::{ConfigError, KeyKind};
 use crate::spec::quantity::Quantity;
 use crate::spec::registry::Registry;
-use crate::spec::schema::{Ctx, show};
+use crate::spec::schema::MORRIS_ALLOWED;
 use model::Params;
 use model::rng::mix64;
 use rand::{RngExt, SeedableRng};
@@ -27,7 +28,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use toml::Value;
 
-pub(crate) const MORRIS_ALLOWED: &str = "a table with trajectories = N, levels = P (even), and optional trials, seed, parameters = [key paths] and metrics = [names]";
 const KEYS: &[&str] = &[
     "trajectories",
     "levels",
@@ -128,7 +128,7 @@ pub(crate) fn parse(v: &Value, master_seed: u64, ctx: &Ctx) -> Result<Morris, Co
             value: show(&t[k]),
             what: KeyKind::Setting,
             suggestion: Some(
-                crate::spec::schema::closest(k, KEYS.iter().copied())
+                crate::spec::context::closest(k, KEYS.iter().copied())
                     .map_or_else(|| KEYS.join(", "), |s| format!("morris.{s}")),
             ),
         });
