@@ -25,7 +25,8 @@ fn main() {
 /// 2 for bad input anywhere in the chain, 1 otherwise.
 fn exit_code(err: &anyhow::Error) -> i32 {
     let bad_input = err.chain().any(|c| {
-        c.is::<experiment::spec::ConfigError>()
+        c.downcast_ref::<experiment::spec::ConfigError>()
+            .is_some_and(experiment::spec::ConfigError::is_bad_input)
             || c.is::<experiment::run::ShardError>()
             || c.downcast_ref::<experiment::Error>()
                 .is_some_and(experiment::Error::is_bad_input)
@@ -60,6 +61,12 @@ mod tests {
         assert_eq!(exit_code(&anyhow::Error::new(typed)), 2);
         let internal = experiment::Error::Internal("a broken invariant".into());
         assert_eq!(exit_code(&anyhow::Error::new(internal)), 1);
+        let mismatch = ConfigError::ModelMismatch {
+            file: "x.toml".into(),
+            key: "baseline".into(),
+            message: "a field the model lacks".into(),
+        };
+        assert_eq!(exit_code(&anyhow::Error::new(mismatch)), 1);
         assert_eq!(exit_code(&anyhow::anyhow!("disk full")), 1);
     }
 }

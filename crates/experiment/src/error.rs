@@ -66,7 +66,8 @@ impl Error {
     /// command line; anything else is a failure to carry out valid work.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Error::Config(_) | Error::Shard(_) => true,
+            Error::Config(e) => e.is_bad_input(),
+            Error::Shard(_) => true,
             Error::Context { source, .. } => source.is_bad_input(),
             _ => false,
         }

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod cells;
 pub mod derived;
 pub mod draw;
+pub mod measures;
 pub mod mechanisms;
 pub mod outcomes;
 pub mod param_spec;
@@ -44,7 +45,7 @@ impl Trial {
         for record in days.iter_mut().take(horizon_days as usize) {
             *record = step::step(world, params);
         }
-        outcomes(world)
+        Outcomes::of(world)
     }
 
     /// The world after the last run (for tests that look at agents' state).
@@ -53,67 +54,46 @@ impl Trial {
     }
 }
 
-/// Reads a finished trial's outcomes off its tally and final state.
-fn outcomes(world: &World) -> Outcomes {
-    let t = &world.tally;
-    let mean = |sum: u32, n: u32| (n > 0).then(|| f64::from(sum) / f64::from(n));
-    let gaps = match (t.first_crisis_day, t.last_crisis_day) {
-        (Some(first), Some(last)) if t.crisis_episodes >= 2 => {
-            Some(f64::from(last - first) / f64::from(t.crisis_episodes - 1))
-        }
-        _ => None,
-    };
-    Outcomes {
-        open_war: f64::from(u8::from(t.open_war_day.is_some())),
-        days_to_open_war: t.open_war_day.map(f64::from),
-        max_rung: f64::from(t.max_rung),
-        days_rung_0: f64::from(t.days_on_rung[0]),
-        days_rung_1: f64::from(t.days_on_rung[1]),
-        days_rung_2: f64::from(t.days_on_rung[2]),
-        days_rung_3: f64::from(t.days_on_rung[3]),
-        days_rung_4: f64::from(t.days_on_rung[4]),
-        days_rung_5: f64::from(t.days_on_rung[5]),
-        crisis_episodes: f64::from(t.crisis_episodes),
-        mean_days_between_crises: gaps,
-        attacks: f64::from(t.attacks),
-        attacks_ttp: f64::from(t.attacks_ttp),
-        attacks_foiled: f64::from(t.attacks_foiled),
-        attacks_capital: f64::from(t.attacks_capital),
-        fatalities_pk_civilian: f64::from(t.pk_civilian),
-        fatalities_pk_security: f64::from(t.pk_security),
-        fatalities_af_civilian: f64::from(t.af_civilian),
-        fatalities_af_security: f64::from(t.af_security),
-        fatalities_militant: f64::from(t.militant),
-        attack_deaths_share_kp: {
-            let all: u32 = t.deaths_by_region.iter().sum();
-            (all > 0).then(|| f64::from(t.deaths_by_region[0]) / f64::from(all))
-        },
-        cross_border_strikes: f64::from(t.strikes),
-        strike_delay_days: mean(t.strike_delay_sum, t.strikes),
-        response_delay_days: mean(t.response_delay_sum, t.responses),
-        factional_splits: f64::from(t.fractures),
-        border_clashes: f64::from(t.clashes),
-        accusations: f64::from(t.accusations),
-        ceasefires: f64::from(t.ceasefires),
-        agreements: f64::from(t.agreements),
-        agreements_broken: f64::from(t.agreements_broken),
-        agreement_days_held: f64::from(t.agreement_days),
-        ceasefire_days_held: f64::from(t.ceasefire_days),
-        border_closed_days: f64::from(t.closed_days),
-        trade_lost_usd: t.trade_lost_usd.round(),
-        refugees_deported: t.deported as f64,
-        displaced: t.displaced.round(),
-        final_trust_pk_in_af: world.pk.trust_in_af,
-        final_trust_af_in_pk: world.af.trust_in_pk,
-        final_af_resentment: world.af.total_resentment(),
-        final_af_legitimacy: world.af.legitimacy,
-        final_militant_strength: world.militant_strength(),
-    }
-}
-
 #[cfg(test)]
 mod registry_tests {
     use super::*;
+
+    /// Every leaf of the parameter struct, as dotted keys (through its serde form, which is
+    /// also the config file's).
+    fn field_keys() -> Vec<String> {
+        fn walk(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        let key = if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        };
+                        walk(v, &key, out);
+                    }
+                }
+                _ => out.push(prefix.to_string()),
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &serde_json::to_value(Params::default()).expect("parameters serialise"),
+            "",
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn registry_covers_every_field_of_params_and_nothing_else() {
+        let mut fields = field_keys();
+        let mut keys: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
+        fields.sort();
+        keys.sort();
+        assert_eq!(fields, keys);
+    }
+
     #[test]
     fn registry_lists_every_parameter_once() {
         let specs = Params::specs();

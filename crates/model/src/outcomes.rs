@@ -1,7 +1,9 @@
-//! The outcomes one trial records: a typed row (`Outcomes`, also a trials.csv row) and the
-//! metric registry (`METRICS`: name, unit, definition, kind, resolution) that `metrics`,
-//! statistics and the docs read.
+//! The outcomes one trial records: a typed row (`Outcomes`, also a trials.csv row), how it
+//! is read off a finished trial ([`Outcomes::of`]), and the metric registry (`METRICS`: name,
+//! unit, definition, kind, resolution) that `metrics`, statistics and the docs read. Adding a
+//! metric: one line in `metrics!` and its value in `Outcomes::of` (the compiler asks for it).
 
+use crate::world::World;
 use serde::Serialize;
 
 /// How a metric is summarised.
@@ -50,6 +52,9 @@ macro_rules! metrics {
             }, )*
         ];
 
+        /// Number of metrics in the registry.
+        pub const METRIC_COUNT: usize = [$(stringify!($name)),*].len();
+
         impl Outcomes {
             /// The values in registry order (`None` where undefined).
             pub fn values(&self) -> [Option<f64>; METRIC_COUNT] {
@@ -63,9 +68,6 @@ const fn is_option(ty: &str) -> bool {
     let b = ty.as_bytes();
     b.len() > 6 && b[0] == b'O' && b[1] == b'p' && b[2] == b't'
 }
-
-/// Number of metrics in the registry.
-pub const METRIC_COUNT: usize = 41;
 
 metrics! {
     /// 1 if open war (rung 5) began during the run, else 0.
@@ -152,7 +154,64 @@ metrics! {
     final_militant_strength: f64, Real, 0.001, "fighters";
 }
 
-const _: () = assert!(METRICS.len() == METRIC_COUNT);
+impl Outcomes {
+    pub fn of(world: &World) -> Outcomes {
+        let t = &world.tally;
+        let mean = |sum: u32, n: u32| (n > 0).then(|| f64::from(sum) / f64::from(n));
+        let gaps = match (t.first_crisis_day, t.last_crisis_day) {
+            (Some(first), Some(last)) if t.crisis_episodes >= 2 => {
+                Some(f64::from(last - first) / f64::from(t.crisis_episodes - 1))
+            }
+            _ => None,
+        };
+        Outcomes {
+            open_war: f64::from(u8::from(t.open_war_day.is_some())),
+            days_to_open_war: t.open_war_day.map(f64::from),
+            max_rung: f64::from(t.max_rung),
+            days_rung_0: f64::from(t.days_on_rung[0]),
+            days_rung_1: f64::from(t.days_on_rung[1]),
+            days_rung_2: f64::from(t.days_on_rung[2]),
+            days_rung_3: f64::from(t.days_on_rung[3]),
+            days_rung_4: f64::from(t.days_on_rung[4]),
+            days_rung_5: f64::from(t.days_on_rung[5]),
+            crisis_episodes: f64::from(t.crisis_episodes),
+            mean_days_between_crises: gaps,
+            attacks: f64::from(t.attacks),
+            attacks_ttp: f64::from(t.attacks_ttp),
+            attacks_foiled: f64::from(t.attacks_foiled),
+            attacks_capital: f64::from(t.attacks_capital),
+            fatalities_pk_civilian: f64::from(t.pk_civilian),
+            fatalities_pk_security: f64::from(t.pk_security),
+            fatalities_af_civilian: f64::from(t.af_civilian),
+            fatalities_af_security: f64::from(t.af_security),
+            fatalities_militant: f64::from(t.militant),
+            attack_deaths_share_kp: {
+                let all: u32 = t.deaths_by_region.iter().sum();
+                (all > 0).then(|| f64::from(t.deaths_by_region[0]) / f64::from(all))
+            },
+            cross_border_strikes: f64::from(t.strikes),
+            strike_delay_days: mean(t.strike_delay_sum, t.strikes),
+            response_delay_days: mean(t.response_delay_sum, t.responses),
+            factional_splits: f64::from(t.fractures),
+            border_clashes: f64::from(t.clashes),
+            accusations: f64::from(t.accusations),
+            ceasefires: f64::from(t.ceasefires),
+            agreements: f64::from(t.agreements),
+            agreements_broken: f64::from(t.agreements_broken),
+            agreement_days_held: f64::from(t.agreement_days),
+            ceasefire_days_held: f64::from(t.ceasefire_days),
+            border_closed_days: f64::from(t.closed_days),
+            trade_lost_usd: t.trade_lost_usd.round(),
+            refugees_deported: t.deported as f64,
+            displaced: t.displaced.round(),
+            final_trust_pk_in_af: world.pk.trust_in_af,
+            final_trust_af_in_pk: world.af.trust_in_pk,
+            final_af_resentment: world.af.total_resentment(),
+            final_af_legitimacy: world.af.legitimacy,
+            final_militant_strength: world.militant_strength(),
+        }
+    }
+}
 
 /// One day of one trial, as recorded for timeseries.csv.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

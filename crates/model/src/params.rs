@@ -3,6 +3,7 @@
 //! CALIBRATION.md, "assumption" marks a value no figure pins down (its plausible range is the
 //! one screened by sensitivity analysis).
 
+use super::measures::Measures;
 use super::param_spec::{Domain, ParamSpec, ParamValue, Value};
 use crate::param_section;
 use serde::{Deserialize, Serialize};
@@ -393,194 +394,6 @@ param_section! {
     }
 }
 
-/// Declares a de-escalation measure section: the three switches every measure has
-/// (enabled, intensity, start day) followed by its own parameters.
-macro_rules! measure_section {
-    (
-        $(#[doc = $sdoc:literal])*
-        pub struct $name:ident {
-            source: $msource:literal;
-            $($rest:tt)*
-        }
-    ) => {
-        param_section! {
-            $(#[doc = $sdoc])*
-            pub struct $name {
-                /// Whether the measure is in force.
-                enabled: bool = false, Domain::flag(), "-", $msource;
-                /// Strength of the measure (0 nominal, 1 full).
-                intensity: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.0, 1.0), "index", "assumption: a strong but imperfect implementation";
-                /// Day the measure starts (0 = from the outset).
-                start_day: u32 = 0, Domain::int(0, 36500), "day", "assumption";
-                $($rest)*
-            }
-        }
-    };
-}
-
-measure_section! {
-    /// Confidence-building measures: trust gain, damping of incident-driven trust loss.
-    pub struct ConfidenceBuilding {
-        source: "000 \"Confidence-building measures\"";
-        /// Daily trust gained on each side at full intensity.
-        trust_gain: f64 = 0.002, Domain::real(0.0, 0.1).plausible(0.001, 0.005), "1/day", "assumption";
-        /// Share of incident-driven trust loss damped at full intensity.
-        loss_damping: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "share", "assumption";
-    }
-}
-
-measure_section! {
-    /// Joint border monitoring: infiltration across sectors; shared facts about incidents.
-    pub struct JointMonitoring {
-        source: "000 \"joint border monitoring mechanisms\"";
-        /// Extra share of infiltrating teams stopped at full intensity.
-        infiltration_block: f64 = 0.25, Domain::real(0.0, 1.0).plausible(0.1, 0.4), "share", "assumption";
-        /// Chance at full intensity that the facts of an incident are established jointly.
-        shared_facts: f64 = 0.7, Domain::real(0.0, 1.0).plausible(0.4, 0.9), "probability", "000 \"Without credible verification mechanisms, accusations and denials will continue\"";
-    }
-}
-
-measure_section! {
-    /// Intelligence sharing: interdiction of attacks, precision of strikes, crackdown efficiency.
-    pub struct IntelligenceSharing {
-        source: "000 \"intelligence-sharing frameworks\"; 001 \"intelligence coordination\"";
-        /// Share of planned attacks foiled at full intensity.
-        interdiction: f64 = 0.2, Domain::real(0.0, 1.0).plausible(0.1, 0.35), "share", "assumption";
-        /// Share of strike civilian risk removed at full intensity.
-        strike_precision: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "share", "assumption";
-        /// Extra crackdown hit rate at full intensity (multiplier minus one).
-        crackdown_efficiency: f64 = 1.0, Domain::real(0.0, 5.0).plausible(0.5, 2.0), "share", "assumption";
-    }
-}
-
-measure_section! {
-    /// Third-party facilitation: mediators engage earlier and harder, in a chosen style.
-    pub struct MediationMeasure {
-        source: "000 \"third-party facilitation by actors such as Türkiye or Qatar\"; 001 \"International mediation without international interference\"";
-        /// Rung from which mediators engage under the measure (1 = at the first accusation).
-        engage_rung: u32 = 1, Domain::int(1, 5).plausible(1.0, 3.0), "rung", "001 \"Active political engagement\"";
-        /// Extra leverage at full intensity (multiplier minus one).
-        leverage_boost: f64 = 1.0, Domain::real(0.0, 5.0).plausible(0.5, 2.0), "share", "assumption";
-        /// Style imposed on all mediators: 0 facilitate, 1 dictate.
-        dictation: f64 = 0.0, Domain::real(0.0, 1.0).plausible(0.0, 0.5), "index", "001 \"not to dictate policy, but to ensure that commitments are honored\"";
-    }
-}
-
-measure_section! {
-    /// Verifiable security mechanism: sanctuaries dismantled rather than relocated; compliance detected.
-    pub struct Verification {
-        source: "001 \"A verifiable security mechanism ... dismantled, not relocated\"";
-        /// Share of hit cells dismantled at full intensity.
-        dismantle_share: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.6, 0.95), "share", "001 \"dismantled, not relocated\"";
-        /// Chance at full intensity that compliance or a breach is detected.
-        detection: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.7, 1.0), "probability", "001 \"verifiable\"";
-    }
-}
-
-measure_section! {
-    /// No-unilateral-strike assurance: Pakistani strike decisions; Afghan reciprocity.
-    pub struct NoStrikeAssurance {
-        source: "001 \"Afghanistan needs assurance that Pakistan will not resort to unilateral strikes\"";
-        /// Share of strike decisions forgone at full intensity.
-        restraint: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 0.95), "share", "001";
-        /// Pressure above which the assurance is broken anyway.
-        breaking_pressure: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.8, 1.0), "index", "assumption";
-        /// Share of Kabul's retaliation readiness removed at full intensity (reciprocity).
-        reciprocity: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "share", "001";
-        /// Extra crackdown willingness from Kabul at full intensity.
-        crackdown_reciprocity: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.05, 0.2), "index", "001";
-    }
-}
-
-measure_section! {
-    /// Standing communication channel: incidents handled before they escalate; regular border meetings.
-    pub struct StandingChannel {
-        source: "001 \"a standing, continuous channel ... and regular border meetings\"";
-        /// Chance at full intensity that an incident is handled before it escalates (halves its outrage, stops its spread).
-        incident_handling: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "probability", "001 \"before officials can respond\"";
-        /// Extra daily decay of sector tension from regular border meetings at full intensity.
-        border_meetings: f64 = 0.05, Domain::real(0.0, 1.0).plausible(0.02, 0.1), "1/day", "001 \"regular border meetings\"";
-        /// Political coordination the channel provides to border fencing (0-1).
-        coordination: f64 = 1.0, Domain::real(0.0, 1.0).plausible(0.5, 1.0), "index", "001 \"political coordination\"";
-    }
-}
-
-measure_section! {
-    /// Strategic patience: higher thresholds and more proportionate responses.
-    pub struct StrategicPatience {
-        source: "001 \"strategic patience\"; 000 \"calibrate its responses with strategic foresight\"";
-        /// Share by which full intensity raises the strike, coercion and war thresholds (toward 1).
-        threshold_raise: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "share", "assumption";
-        /// Share by which full intensity shrinks strikes.
-        magnitude_cut: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.2, 0.6), "share", "assumption";
-    }
-}
-
-measure_section! {
-    /// Border fencing and patrols: more fence and patrols, limited without political coordination.
-    pub struct Fencing {
-        source: "001 \"More fences and more patrols do not make up for missing political coordination\"";
-        /// Fencing level added at full intensity (capped at 1).
-        fencing_added: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.2, 0.6), "index", "assumption";
-        /// Militarisation added at full intensity (more posts, more friction).
-        militarisation_added: f64 = 0.2, Domain::real(0.0, 1.0).plausible(0.0, 0.4), "index", "001 \"more militarized ... yet still porous\"";
-    }
-}
-
-measure_section! {
-    /// Keeping crossings and trade open during crises.
-    pub struct OpenCrossings {
-        source: "000 \"border trade\"";
-        /// Share of closure decisions forgone at full intensity (reopening is also faster, by 1 + intensity).
-        closure_restraint: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 0.95), "share", "assumption";
-        /// Share by which open trade raises Pakistan's strike threshold (interdependence), at full trade.
-        interdependence: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.0, 0.2), "share", "assumption";
-    }
-}
-
-measure_section! {
-    /// Refugee policy: hosting instead of deportation drives.
-    pub struct RefugeePolicy {
-        source: "000 \"nearly 4 million Afghan refugees ... refugee management\"";
-        /// Share of the deportation pace removed at full intensity (drives are suspended).
-        pace_cut: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 1.0), "share", "assumption";
-    }
-}
-
-/// All de-escalation measures. Each acts only through its mechanism.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Measures {
-    pub confidence_building: ConfidenceBuilding,
-    pub joint_monitoring: JointMonitoring,
-    pub intelligence_sharing: IntelligenceSharing,
-    pub mediation: MediationMeasure,
-    pub verification: Verification,
-    pub no_strike_assurance: NoStrikeAssurance,
-    pub standing_channel: StandingChannel,
-    pub strategic_patience: StrategicPatience,
-    pub fencing: Fencing,
-    pub open_crossings: OpenCrossings,
-    pub refugee_policy: RefugeePolicy,
-}
-
-impl Measures {
-    /// Names of the measure sections, in the order of the table in MODEL.md.
-    pub const NAMES: &'static [&'static str] = &[
-        "confidence_building",
-        "joint_monitoring",
-        "intelligence_sharing",
-        "mediation",
-        "verification",
-        "no_strike_assurance",
-        "standing_channel",
-        "strategic_patience",
-        "fencing",
-        "open_crossings",
-        "refugee_policy",
-    ];
-}
-
 /// The four mediators of the texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -677,17 +490,7 @@ impl Params {
         Refugees::describe("refugees", &mut out);
         Ladder::describe("ladder", &mut out);
         Mediation::describe("mediation", &mut out);
-        ConfidenceBuilding::describe("measures.confidence_building", &mut out);
-        JointMonitoring::describe("measures.joint_monitoring", &mut out);
-        IntelligenceSharing::describe("measures.intelligence_sharing", &mut out);
-        MediationMeasure::describe("measures.mediation", &mut out);
-        Verification::describe("measures.verification", &mut out);
-        NoStrikeAssurance::describe("measures.no_strike_assurance", &mut out);
-        StandingChannel::describe("measures.standing_channel", &mut out);
-        StrategicPatience::describe("measures.strategic_patience", &mut out);
-        Fencing::describe("measures.fencing", &mut out);
-        OpenCrossings::describe("measures.open_crossings", &mut out);
-        RefugeePolicy::describe("measures.refugee_policy", &mut out);
+        Measures::describe("measures", &mut out);
         out
     }
 }

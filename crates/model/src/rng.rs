@@ -1,39 +1,34 @@
-//! Random streams: one ChaCha8 stream per mechanism, keyed by the trial seed. A mechanism
+//! Random streams: one ChaCha8 stream per mechanism, keyed by the trial seed (the streams
+//! themselves are declared beside the mechanisms, in `mechanisms/mod.rs`). A mechanism
 //! draws only from its own stream, so switching one measure on does not shift the draws of
 //! the others (common random numbers across compared scenarios).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-/// The named streams, one per mechanism that draws random numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u64)]
-pub enum Stream {
-    /// Initial placement and strength of cells.
-    Setup = 0,
-    /// Cell splits (militancy).
-    Recruitment,
-    /// Kabul's crackdown and factional splits.
-    Crackdown,
-    /// Attack planning, infiltration, interdiction, targets and deaths.
-    Attacks,
-    /// Pakistan's counter-terrorism operations.
-    Operations,
-    /// Attribution, shared facts and denial.
-    Attribution,
-    /// Incident handling by the standing channel (reaction speed).
-    Outrage,
-    /// Pakistan's coercion, strike and open-war decisions and strike outcomes.
-    Response,
-    /// Kabul's armed response on border posts.
-    Retaliation,
-    /// Local clashes and open-war fighting.
-    Clashes,
-    /// Ceasefires, agreements and monitoring.
-    Mediation,
-}
+pub use crate::mechanisms::Stream;
 
-pub const STREAM_COUNT: usize = 11;
+/// Number of streams: one per [`Stream`].
+pub const STREAM_COUNT: usize = Stream::ALL.len();
+
+/// Declares the named random streams: the enum (its discriminant is the ChaCha8 stream
+/// number, so the order is part of the results) and the list of all of them.
+macro_rules! streams {
+    ( $( $(#[doc = $doc:literal])* $name:ident, )* ) => {
+        /// The named streams, one per mechanism that draws random numbers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[repr(u64)]
+        pub enum Stream {
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        impl Stream {
+            /// Every stream, in stream-number order.
+            pub const ALL: &'static [Stream] = &[$(Stream::$name),*];
+        }
+    };
+}
+pub(crate) use streams;
 
 /// A trial's 256-bit seed.
 pub type TrialSeed = [u8; 32];

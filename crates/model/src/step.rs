@@ -4,24 +4,28 @@
 //! answers earlier strikes on the posts, outrage reaches the state, the state responds,
 //! mediators step in, and the costs and memories settle before the ladder reads the day.
 
+use super::measures::Levers;
 use super::mechanisms::{
-    attacks::{conduct_operations, launch_attacks},
-    attribution::{attribute_attacks, weigh_legitimacy},
+    attacks::launch_attacks,
+    attribution::attribute_attacks,
     clashes::{clash_at_posts, ease_tension, reopen_local_crossings},
     costs::count_trade_losses,
     crackdown::crack_down,
-    ladder::{climb_ladder, fade_memories},
+    ladder::climb_ladder,
+    legitimacy::weigh_legitimacy,
     mediation::mediate,
     militancy::{recruit_militants, split_and_dissolve_cells},
+    operations::conduct_operations,
     outrage::spread_outrage,
     refugees::manage_refugees,
+    resentment::fade_memories,
     response::decide_response,
     retaliation::retaliate_on_posts,
     trust::build_confidence,
 };
 use super::outcomes::DayRecord;
 use super::params::Params;
-use super::world::{Levers, World};
+use super::world::World;
 
 /// Advances the world by one day and returns the day's record.
 pub fn step(world: &mut World, params: &Params) -> DayRecord {

@@ -8,6 +8,7 @@ use super::agents::{
 };
 use super::derived::Derived;
 use super::draw::uniform;
+use super::measures::Levers;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
 use super::severity::Severities;
@@ -136,127 +137,6 @@ pub struct Tally {
 impl Tally {
     pub fn fatalities(&self) -> u32 {
         self.pk_civilian + self.pk_security + self.af_civilian + self.af_security + self.militant
-    }
-}
-
-/// The de-escalation measures in force today: each one's intensity, or 0 when it is off
-/// or has not started yet.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Levers {
-    pub confidence_building: f64,
-    pub joint_monitoring: f64,
-    pub intelligence_sharing: f64,
-    pub mediation: f64,
-    pub verification: f64,
-    pub no_strike_assurance: f64,
-    pub standing_channel: f64,
-    pub strategic_patience: f64,
-    pub fencing: f64,
-    pub open_crossings: f64,
-    pub refugee_policy: f64,
-}
-
-/// Number of de-escalation measures (fields of [`Levers`]).
-const MEASURE_COUNT: usize = 11;
-
-impl Levers {
-    /// Each measure's (enabled, intensity, start day), in field order.
-    fn schedule(params: &Params) -> [(bool, f64, u32); MEASURE_COUNT] {
-        let m = &params.measures;
-        [
-            (
-                m.confidence_building.enabled,
-                m.confidence_building.intensity,
-                m.confidence_building.start_day,
-            ),
-            (
-                m.joint_monitoring.enabled,
-                m.joint_monitoring.intensity,
-                m.joint_monitoring.start_day,
-            ),
-            (
-                m.intelligence_sharing.enabled,
-                m.intelligence_sharing.intensity,
-                m.intelligence_sharing.start_day,
-            ),
-            (
-                m.mediation.enabled,
-                m.mediation.intensity,
-                m.mediation.start_day,
-            ),
-            (
-                m.verification.enabled,
-                m.verification.intensity,
-                m.verification.start_day,
-            ),
-            (
-                m.no_strike_assurance.enabled,
-                m.no_strike_assurance.intensity,
-                m.no_strike_assurance.start_day,
-            ),
-            (
-                m.standing_channel.enabled,
-                m.standing_channel.intensity,
-                m.standing_channel.start_day,
-            ),
-            (
-                m.strategic_patience.enabled,
-                m.strategic_patience.intensity,
-                m.strategic_patience.start_day,
-            ),
-            (m.fencing.enabled, m.fencing.intensity, m.fencing.start_day),
-            (
-                m.open_crossings.enabled,
-                m.open_crossings.intensity,
-                m.open_crossings.start_day,
-            ),
-            (
-                m.refugee_policy.enabled,
-                m.refugee_policy.intensity,
-                m.refugee_policy.start_day,
-            ),
-        ]
-    }
-
-    /// The levers in force on `day`.
-    pub fn on_day(params: &Params, day: u32) -> Self {
-        let level = Self::schedule(params).map(|(enabled, intensity, start)| {
-            if enabled && day >= start {
-                intensity
-            } else {
-                0.0
-            }
-        });
-        // In `schedule`'s order.
-        Levers {
-            confidence_building: level[0],
-            joint_monitoring: level[1],
-            intelligence_sharing: level[2],
-            mediation: level[3],
-            verification: level[4],
-            no_strike_assurance: level[5],
-            standing_channel: level[6],
-            strategic_patience: level[7],
-            fencing: level[8],
-            open_crossings: level[9],
-            refugee_policy: level[10],
-        }
-    }
-
-    /// The first day after `day` on which a measure starts (`u32::MAX` if none does): the
-    /// levers stay as they are until then.
-    pub fn next_change(params: &Params, day: u32) -> u32 {
-        Self::schedule(params)
-            .iter()
-            .filter(|&&(enabled, _, start)| enabled && start > day)
-            .map(|&(_, _, start)| start)
-            .min()
-            .unwrap_or(u32::MAX)
-    }
-
-    /// Factor applied to every incident-driven trust loss (confidence-building damps it).
-    pub fn trust_loss_factor(&self, params: &Params) -> f64 {
-        1.0 - self.confidence_building * params.measures.confidence_building.loss_damping
     }
 }
 
@@ -398,36 +278,4 @@ pub fn planning_interval(params: &Params, strength: f64) -> f64 {
 /// Draws a cell's next planning time (exponential around its mean interval).
 pub fn draw_planning(rng: &mut rand_chacha::ChaCha8Rng, params: &Params, strength: f64) -> f64 {
     super::draw::exponential(rng, planning_interval(params, strength))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Reading the levers only on the days `next_change` names gives the levers of every day.
-    #[test]
-    fn levers_change_only_on_the_days_next_change_names() {
-        let mut params = Params::default();
-        let m = &mut params.measures;
-        m.mediation.enabled = true;
-        m.mediation.start_day = 30;
-        m.fencing.enabled = true;
-        m.fencing.start_day = 0;
-        m.verification.enabled = true;
-        m.verification.start_day = 200;
-        m.open_crossings.start_day = 100; // not enabled: never a change
-        let (mut cached, mut until) = (Levers::default(), 0);
-        let mut reads = 0;
-        for day in 0..400 {
-            if day >= until {
-                cached = Levers::on_day(&params, day);
-                until = Levers::next_change(&params, day);
-                reads += 1;
-            }
-            let fresh = Levers::on_day(&params, day);
-            assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "day {day}");
-        }
-        assert_eq!(reads, 3, "read on days 0, 30 and 200 only");
-        assert_eq!(Levers::next_change(&params, 200), u32::MAX);
-    }
 }

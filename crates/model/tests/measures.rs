@@ -9,10 +9,11 @@ use common::{
     Direction::Down, Direction::Up, N, N_DOWNSTREAM, YEAR, check, off_on, off_on_n, run_days,
     run_probe,
 };
+use deescalate_model::measures::Levers;
 use deescalate_model::mechanisms::attacks::border_block_chance;
 use deescalate_model::mechanisms::trust::{Side, lose_trust};
 use deescalate_model::rng::trial_seed;
-use deescalate_model::world::{Levers, World};
+use deescalate_model::world::World;
 use deescalate_model::{Outcomes, Params};
 
 /// Asserts that Afghan civilians killed per strike fall, over the trials with strikes in both

@@ -9,11 +9,12 @@ use common::{
     Direction::Down, Direction::Up, MASTER, N, N_DOWNSTREAM, YEAR, assert_moves, check, off_on,
     off_on_n, run, run_days, run_probe,
 };
+use deescalate_model::measures::Levers;
 use deescalate_model::mechanisms::outrage::spread_outrage;
 use deescalate_model::mechanisms::response::strike_threshold;
 use deescalate_model::params::Doctrine;
 use deescalate_model::rng::trial_seed;
-use deescalate_model::world::{Levers, World};
+use deescalate_model::world::World;
 use deescalate_model::{Outcomes, Params};
 
 /// Runs `base` and its variant and returns `probe` of each trial's final world.

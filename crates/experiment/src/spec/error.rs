@@ -4,11 +4,24 @@
 use std::path::PathBuf;
 use thiserror::Error;
 
-/// Anything wrong with an experiment file or its command-line overrides. Every variant is bad
-/// input: the command line exits with code 2 for all of them.
+/// Anything wrong with an experiment file or its command-line overrides. Every variant but
+/// [`ConfigError::ModelMismatch`] is bad input ([`ConfigError::is_bad_input`]): the command
+/// line exits with code 2 for them.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// A checked parameter table the model's types do not accept: the registry and the
+    /// model disagree. A bug, not bad input.
+    #[error(
+        "{}: internal error (please report it): the checked parameters of {key} do not fit the model: {message}",
+        file.display()
+    )]
+    ModelMismatch {
+        file: PathBuf,
+        key: String,
+        message: String,
+    },
+
     /// The file could not be read (missing, unreadable, not UTF-8).
     #[error("{}: cannot read the experiment file: {os_error}", file.display())]
     Read {
@@ -151,7 +164,8 @@ impl ConfigError {
             | ConfigError::PastHorizon { file, .. }
             | ConfigError::SharesSum { file, .. }
             | ConfigError::Missing { file, .. }
-            | ConfigError::BadSet { file, .. } => file,
+            | ConfigError::BadSet { file, .. }
+            | ConfigError::ModelMismatch { file, .. } => file,
         }
     }
 }
@@ -160,5 +174,12 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
     match suggestion {
         Some(s) => format!("did you mean {s}? Allowed is "),
         None => "allowed is ".to_string(),
+    }
+}
+
+impl ConfigError {
+    /// Whether the file or the overrides are at fault (everything but a model mismatch).
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, ConfigError::ModelMismatch { .. })
     }
 }

@@ -377,11 +377,10 @@ fn resolve(spec: &ArmSpec, table: Table, ctx: &Ctx) -> Result<Arm, ConfigError> 
     // Params types disagree.
     let params: Params = Value::Table(table)
         .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::NotAllowed {
+        .map_err(|e: toml::de::Error| ConfigError::ModelMismatch {
             file: ctx.file(),
             key: ctx.key(&spec.tree_path),
-            value: "(the merged parameters)".into(),
-            allowed: format!("parameters the model accepts ({})", e.message().trim()),
+            message: e.message().trim().to_string(),
         })?;
     Ok(Arm {
         id: spec.id.clone(),

@@ -2,8 +2,7 @@
 //! including the capital"; 001 "checkpoints, residential areas, and security convoys").
 //! Each TTP cell plans; when its planning is done its team infiltrates through its sector
 //! (fence, patrols, joint monitoring) and may be interdicted (intelligence); otherwise it
-//! strikes a target. Other militant groups attack as a background process. Pakistan's own
-//! counter-terrorism operations kill militants.
+//! strikes a target. Other militant groups attack as a background process.
 
 use super::militancy::chaos_factor;
 use crate::agents::{Region, SECTORS};
@@ -156,31 +155,4 @@ pub fn outrage(params: &Params, weighted_deaths: f64) -> f64 {
     let d2 = weighted_deaths * weighted_deaths;
     let scale = params.pakistan.outrage_deaths_scale;
     params.pakistan.outrage_per_attack * d2 / (scale * scale + d2)
-}
-
-/// Pakistan's counter-terrorism operations: Poisson(ct_kill_rate * fighters) TTP fighters
-/// killed a day, plus other groups' militants, with security losses in proportion. The
-/// operations hit fighters, not cells: each cell loses the same share of its fighters (the
-/// expected losses if every fighter were equally likely to be among the killed), which
-/// takes no draws and no pass over the cells.
-pub fn conduct_operations(world: &mut World, params: &Params) {
-    let p = &params.pakistan;
-    let fighters = world.militant_strength();
-    let World {
-        cells,
-        streams,
-        tally,
-        derived,
-        ..
-    } = world;
-    let rng = streams.get(Stream::Operations);
-    let ttp_killed = poisson(rng, p.ct_kill_rate * fighters);
-    let other_killed = derived.other_group_ct_deaths.sample(rng);
-    let killed = ttp_killed + other_killed;
-    let security = poisson(rng, p.ct_security_deaths_per_kill * f64::from(killed));
-    if ttp_killed > 0 && fighters > 0.0 {
-        cells.scale_strength((1.0 - f64::from(ttp_killed) / fighters).max(0.0));
-    }
-    tally.militant += killed;
-    tally.pk_security += security;
 }

@@ -4,8 +4,9 @@
 //! Pakistan attributes TTP attacks (and some others) to Afghan soil; when pressure is high or
 //! the attack is a trigger, it accuses Kabul officially; Kabul denies unless the facts were
 //! established jointly (joint border monitoring). Accusations and denials erode trust;
-//! attributed attacks while Kabul does little cost it legitimacy (mechanism 5).
+//! attributed attacks while Kabul does little cost it legitimacy ([`super::legitimacy`]).
 
+use super::legitimacy::charge_legitimacy;
 use super::trust::{Side, gain_trust, lose_trust};
 use crate::draw::chance;
 use crate::params::Params;
@@ -61,22 +62,4 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
             }
         }
     }
-}
-
-/// Mechanism 5: an attack attributed to Afghan soil costs Kabul legitimacy in proportion to
-/// how little it is doing, more so under outside pressure (000 "Failure to act risks further
-/// isolation"). Nothing if the attack is not `attributed`.
-fn charge_legitimacy(world: &mut World, params: &Params, attributed: bool) {
-    let share = params.afghanistan.legitimacy_loss_per_attributed_attack
-        * (1.0 - world.af.effort)
-        * (1.0 + params.outside.pressure_on_kabul)
-        * f64::from(u8::from(attributed));
-    world.af.legitimacy = (world.af.legitimacy * (1.0 - share)).clamp(0.0, 1.0);
-}
-
-/// Mechanism 5: action gains legitimacy (000 "dismantling TTP networks is essential ... for
-/// Afghanistan's own international legitimacy").
-pub fn weigh_legitimacy(world: &mut World, params: &Params) {
-    let gain = params.afghanistan.legitimacy_gain * world.af.effort;
-    world.af.legitimacy = (world.af.legitimacy + gain).clamp(0.0, 1.0);
 }

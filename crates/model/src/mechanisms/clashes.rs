@@ -6,7 +6,7 @@
 //! costs trust. In open war, fighting spreads across the frontier daily. Regular border
 //! meetings (standing channel) drain tension and handle incidents before they spread.
 
-use super::outrage::add_resentment;
+use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
 use crate::agents::{Crossing, SECTOR_COUNT, SECTORS};
 use crate::draw::{chance, index, poisson, uniform};

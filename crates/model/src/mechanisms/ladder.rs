@@ -3,7 +3,7 @@
 //! terrorism, accusations, and denials"). The rung is read off what the agents did recently:
 //! 5 open war; 4 a strike within the memory window; 3 a clash; 2 coercive measures in force;
 //! 1 an official accusation; else 0 (calm). Crisis episodes are runs of days at or above the
-//! crisis rung. Memories fade daily.
+//! crisis rung.
 
 use crate::outcomes::DayRecord;
 use crate::params::Params;
@@ -54,11 +54,4 @@ pub fn climb_ladder(world: &mut World, params: &Params) -> DayRecord {
         cumulative_attacks: t.attacks,
         cumulative_fatalities: t.fatalities(),
     }
-}
-
-/// Short-memory resentment fades over months, long-memory resentment over generations.
-pub fn fade_memories(world: &mut World, params: &Params) {
-    let p = &params.publics;
-    world.af.resentment *= 1.0 - p.resentment_decay;
-    world.af.generational_resentment *= 1.0 - p.generational_decay;
 }

@@ -5,21 +5,11 @@
 //! follows anger at the speed of the information environment. A standing channel handles
 //! incidents before they escalate (001 "a standing, continuous channel").
 
+use super::refugees::ties_damping;
 use crate::draw::chance;
 use crate::params::Params;
 use crate::rng::Stream;
 use crate::world::World;
-
-/// Social ties (0-1): the refugee stock relative to its start, times the damping strength.
-pub fn ties_damping(world: &World, params: &Params) -> f64 {
-    let r = &params.refugees;
-    let ties = if r.initial_stock > 0.0 {
-        (world.refugees.stock / r.initial_stock).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    1.0 - r.ties_damping * ties
-}
 
 /// `A += (attack outrage * handled + clash outrage) * (1 - A) * ties`; `A *= 1 - decay`;
 /// `P += speed * (A - P)`. A handled day halves the attacks' outrage (clashes are handled one
@@ -40,13 +30,4 @@ pub fn spread_outrage(world: &mut World, params: &Params) {
     pk.anger += outrage.min(1.0) * (1.0 - pk.anger) * ties;
     pk.anger = (pk.anger * (1.0 - p.anger_decay)).clamp(0.0, 1.0);
     pk.pressure += params.publics.social_media_speed * (pk.anger - pk.pressure);
-}
-
-/// Adds Afghan resentment, split between short and long memory and damped by social ties
-/// (000 "harden attitudes across generations").
-pub fn add_resentment(world: &mut World, params: &Params, amount: f64) {
-    let amount = amount * ties_damping(world, params);
-    let long = amount * params.publics.generational_share;
-    world.af.resentment = (world.af.resentment + amount - long).clamp(0.0, 1.0);
-    world.af.generational_resentment = (world.af.generational_resentment + long).clamp(0.0, 1.0);
 }

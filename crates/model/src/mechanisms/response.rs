@@ -8,7 +8,7 @@
 //! outside backing, trade interdependence, the no-strike assurance, ceasefires and agreements
 //! all act on these thresholds and hazards.
 
-use super::outrage::add_resentment;
+use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
 use super::vulnerability::{magnitude_factor, threshold_factor};
 use crate::agents::{Crossing, SECTORS};
