@@ -35,8 +35,7 @@ pub fn calibrate(experiment: &Experiment, options: &RunOptions) -> Result<Calibr
         folder.elapsed(),
         folder.files().to_vec(),
     );
-    output::write_manifest(&mut folder, &manifest)?;
-    let finished = folder.commit()?;
+    let finished = output::commit_with_manifest(folder, &manifest)?;
     Ok(CalibrationReport {
         calibration,
         out_dir: finished.out_dir,
@@ -69,10 +68,14 @@ pub fn screen(experiment: &Experiment, options: &RunOptions) -> Result<Screening
     let screening = sensitivity::screen(experiment, options)
         .context_with(|| format!("screening {}", experiment.source.display()))?;
     folder.write_csv(SENSITIVITY_CSV, &screening.rows)?;
-    let manifest =
-        output::sensitivity_manifest(experiment, &screening, started.at, folder.elapsed());
-    output::write_manifest(&mut folder, &manifest)?;
-    let finished = folder.commit()?;
+    let manifest = output::sensitivity_manifest(
+        experiment,
+        &screening,
+        started.at,
+        folder.elapsed(),
+        folder.files().to_vec(),
+    );
+    let finished = output::commit_with_manifest(folder, &manifest)?;
     Ok(ScreeningReport {
         screening,
         out_dir: finished.out_dir,

@@ -108,8 +108,7 @@ fn write_run_folder(
         folder.files().to_vec(),
     );
     annotate(&mut manifest);
-    output::write_manifest(&mut folder, &manifest)?;
-    folder.commit()
+    output::commit_with_manifest(folder, &manifest)
 }
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,9 @@
 //! manifest.json: what was run, how, when, and which files it wrote.
 
 use super::format::rfc3339_utc;
-use super::{JobFolder, MANIFEST_JSON};
+use super::{Finished, JobFolder, MANIFEST_JSON};
 use crate::Result;
-use crate::analysis::sensitivity::{Factor, SENSITIVITY_CSV, Screening};
+use crate::analysis::sensitivity::{Factor, Screening};
 use crate::run::{Pairing, PrecisionOutcome, Results};
 use crate::spec::Experiment;
 use serde::Serialize;
@@ -25,13 +25,68 @@ pub struct ManifestDesign {
 }
 
 /// The record of one run.
+/// What every manifest starts with: which experiment it is about.
 #[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
+pub struct Identity {
     pub name: String,
     pub description: String,
     /// The experiment file.
     pub source: String,
     pub seed: u64,
+}
+
+impl Identity {
+    pub fn of(experiment: &Experiment) -> Self {
+        Identity {
+            name: experiment.name.clone(),
+            description: experiment.description.clone(),
+            source: experiment.source.display().to_string(),
+            seed: experiment.seed,
+        }
+    }
+}
+
+/// What every manifest ends with: which tool made the folder, how, when, and from what.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    pub crate_version: &'static str,
+    /// Worker threads (for a merged folder, the most any shard used; see `merged_from`).
+    pub threads: usize,
+    /// Wall time of this command (for a merged folder, of the merge alone).
+    pub wall_time_seconds: f64,
+    /// Start of the command, RFC 3339 UTC.
+    pub started_utc: String,
+    /// Files in the output folder, this manifest included.
+    pub files: Vec<String>,
+    /// The fully resolved experiment (every arm's parameters).
+    pub config: serde_json::Value,
+}
+
+impl Provenance {
+    /// The provenance of a folder of `experiment` whose other files are `files`.
+    pub fn new(
+        experiment: &Experiment,
+        threads: usize,
+        started: SystemTime,
+        wall_time: Duration,
+        mut files: Vec<String>,
+    ) -> Self {
+        files.push(MANIFEST_JSON.to_string());
+        Provenance {
+            crate_version: env!("CARGO_PKG_VERSION"),
+            threads,
+            wall_time_seconds: wall_time.as_secs_f64(),
+            started_utc: rfc3339_utc(started),
+            files,
+            config: resolved_json(experiment),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    #[serde(flatten)]
+    pub identity: Identity,
     pub pairing: Pairing,
     /// The arm effects.csv compares every other arm with.
     pub effects_baseline: String,
@@ -47,17 +102,8 @@ pub struct Manifest {
     pub designs: Vec<ManifestDesign>,
     pub horizon_days: u32,
     pub arms: Vec<ManifestArm>,
-    pub crate_version: &'static str,
-    /// Worker threads (for a merged folder, the most any shard used; see `merged_from`).
-    pub threads: usize,
-    /// Wall time of this command (for a merged folder, of the merge alone).
-    pub wall_time_seconds: f64,
-    /// Start of the run, RFC 3339 UTC.
-    pub started_utc: String,
-    /// Files in the output folder, this manifest included.
-    pub files: Vec<String>,
-    /// The fully resolved experiment (every arm's parameters).
-    pub config: serde_json::Value,
+    #[serde(flatten)]
+    pub provenance: Provenance,
     /// For a folder written by `deescalate merge`: the shards' partial results, in shard order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<ManifestPart>,
@@ -85,14 +131,10 @@ impl Manifest {
         results: &Results,
         started: SystemTime,
         wall_time: Duration,
-        mut files: Vec<String>,
+        files: Vec<String>,
     ) -> Self {
-        files.push(MANIFEST_JSON.to_string());
         Manifest {
-            name: experiment.name.clone(),
-            description: experiment.description.clone(),
-            source: experiment.source.display().to_string(),
-            seed: experiment.seed,
+            identity: Identity::of(experiment),
             pairing: results.pairing,
             effects_baseline: experiment.effects_baseline_arm().id.clone(),
             effects_interval: match results.pairing {
@@ -123,12 +165,7 @@ impl Manifest {
                     label: a.label.clone(),
                 })
                 .collect(),
-            crate_version: env!("CARGO_PKG_VERSION"),
-            threads: results.threads,
-            wall_time_seconds: wall_time.as_secs_f64(),
-            started_utc: rfc3339_utc(started),
-            files,
-            config: resolved_json(experiment),
+            provenance: Provenance::new(experiment, results.threads, started, wall_time, files),
             merged_from: Vec::new(),
         }
     }
@@ -141,18 +178,17 @@ pub fn resolved_json(experiment: &Experiment) -> serde_json::Value {
 }
 
 /// Writes `manifest` (a [`Manifest`], or another command's record, which lists itself among
-/// the files) as pretty JSON, the last file of `folder`.
-pub fn write_manifest(folder: &mut JobFolder, manifest: &impl Serialize) -> Result<()> {
-    folder.write_json(MANIFEST_JSON, manifest, true)
+/// the files) as pretty JSON, the last file of `folder`, and moves the folder into place.
+pub fn commit_with_manifest(mut folder: JobFolder, manifest: &impl Serialize) -> Result<Finished> {
+    folder.write_json(MANIFEST_JSON, manifest, true)?;
+    folder.commit()
 }
 
 /// manifest.json of a screening: what was screened, how, when.
 #[derive(Debug, Clone, Serialize)]
 pub struct SensitivityManifest {
-    pub name: String,
-    pub description: String,
-    pub source: String,
-    pub seed: u64,
+    #[serde(flatten)]
+    pub identity: Identity,
     /// The screened arm (the file's effects baseline).
     pub arm: String,
     pub morris: crate::spec::Morris,
@@ -163,26 +199,20 @@ pub struct SensitivityManifest {
     pub design_points: usize,
     pub horizon_days: u32,
     pub noise_rule: &'static str,
-    pub crate_version: &'static str,
-    pub threads: usize,
-    pub wall_time_seconds: f64,
-    pub started_utc: String,
-    pub files: Vec<String>,
-    pub config: serde_json::Value,
+    #[serde(flatten)]
+    pub provenance: Provenance,
 }
 
 /// The manifest of a finished screening.
 pub fn sensitivity_manifest(
     experiment: &Experiment,
     s: &Screening,
-    started: std::time::SystemTime,
-    wall_time: std::time::Duration,
+    started: SystemTime,
+    wall_time: Duration,
+    files: Vec<String>,
 ) -> SensitivityManifest {
     SensitivityManifest {
-        name: experiment.name.clone(),
-        description: experiment.description.clone(),
-        source: experiment.source.display().to_string(),
-        seed: experiment.seed,
+        identity: Identity::of(experiment),
         arm: s.arm.clone(),
         delta: s.delta,
         morris: s.morris.clone(),
@@ -191,11 +221,6 @@ pub fn sensitivity_manifest(
         design_points: s.points,
         horizon_days: experiment.horizon_days,
         noise_rule: "above_noise = mu_star > 2 * noise_se; noise_se = RMS over trajectories of each elementary effect's standard error (sd of paired per-trial differences / sqrt(trials) / delta)",
-        crate_version: env!("CARGO_PKG_VERSION"),
-        threads: s.threads,
-        wall_time_seconds: wall_time.as_secs_f64(),
-        started_utc: rfc3339_utc(started),
-        files: vec![SENSITIVITY_CSV.to_string(), MANIFEST_JSON.to_string()],
-        config: resolved_json(experiment),
+        provenance: Provenance::new(experiment, s.threads, started, wall_time, files),
     }
 }
