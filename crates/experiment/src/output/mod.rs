@@ -30,8 +30,8 @@ pub use folder::{
 };
 pub use format::rfc3339_utc;
 pub use manifest::{
-    Identity, Manifest, ManifestArm, ManifestDesign, ManifestPart, Provenance,
-    SensitivityManifest, commit_with_manifest, resolved_json, sensitivity_manifest,
+    Identity, Manifest, ManifestArm, ManifestDesign, ManifestPart, Provenance, SensitivityManifest,
+    commit_with_manifest, resolved_json, sensitivity_manifest,
 };
 pub use partial::{
     FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial, copy_csv,

@@ -67,7 +67,7 @@ pub(crate) mod schema;
 mod shard;
 mod source;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 pub mod tree;
 
 pub use design::morris::{DEFAULT_METRICS, Morris};

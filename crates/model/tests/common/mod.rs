@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use deescalate_model::measures::Levers;
 use deescalate_model::rng::trial_seed;
 use deescalate_model::world::World;
 use deescalate_model::{DayRecord, Outcomes, Params, Trial};
@@ -163,4 +164,29 @@ pub fn check(
     direction: Direction,
 ) -> Paired {
     assert_moves(what, metric, &col(off, &f), &col(on, &f), direction)
+}
+
+/// Runs `base` and its variant and returns `probe` of each trial's final world.
+pub fn probe_pair(
+    base: &Params,
+    change: impl Fn(&mut Params),
+    probe: impl Fn(&World) -> f64 + Sync,
+) -> (Vec<f64>, Vec<f64>) {
+    let mut p = base.clone();
+    change(&mut p);
+    let take = |p: &Params| -> Vec<f64> {
+        run_probe(p, N, YEAR, &probe)
+            .into_iter()
+            .map(|x| x.1)
+            .collect()
+    };
+    (take(base), take(&p))
+}
+
+/// A world reset to day 0 of trial 0 under `params`, levers read.
+pub fn fresh_world(params: &Params) -> World {
+    let mut world = World::new(params);
+    world.reset(params, trial_seed(MASTER, 0, 0));
+    world.levers = Levers::on_day(params, 0);
+    world
 }

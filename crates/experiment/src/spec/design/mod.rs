@@ -27,6 +27,8 @@
 pub mod grid;
 pub mod hypercube;
 pub mod morris;
+#[cfg(test)]
+mod tests;
 
 use super::context::{Ctx, show};
 use super::error::{ConfigError, KeyKind};

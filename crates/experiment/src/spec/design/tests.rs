@@ -1,0 +1,223 @@
+//! Design tests: [sweep], [latin_hypercube], effects_baseline, pairing, [precision].
+
+use crate::spec::tests::{assert_contains, error_of, load_text};
+use crate::spec::{Arm, Experiment, Overrides};
+
+const DESIGN_HEAD: &str = r#"
+name = "designs"
+trials = 10
+seed = 5
+
+[baseline]
+label = "Status quo"
+
+[scenarios.mediation]
+label = "Mediation"
+measures.mediation.enabled = true
+"#;
+
+fn design(extra: &str) -> Experiment {
+    let text = format!("{DESIGN_HEAD}\n{extra}");
+    let (_dir, _path, result) = load_text(&text, &Overrides::none());
+    result.expect("valid design")
+}
+
+#[test]
+fn sweep_grid_size_and_order() {
+    let exp = design(
+        r#"
+[sweep]
+"measures.mediation.intensity" = [0.2, 0.5, 0.8]
+"pakistan.strike_window_days" = { from = 3, to = 9, steps = 4 }
+"#,
+    );
+    // 2 named arms × (1 + 3 × 4 points).
+    assert_eq!(exp.arms.len(), 2 * 13);
+    assert_eq!(exp.design_points, vec![("sweep".to_string(), 12)]);
+    let ids: Vec<&str> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(&ids[..3], ["baseline", "baseline.p001", "baseline.p002"]);
+    assert_eq!(ids[13], "mediation");
+    assert_eq!(ids[25], "mediation.p012");
+    // The last parameter varies fastest; Int ranges give whole numbers.
+    let point = |i: usize| {
+        let a = &exp.arms[14 + i];
+        (
+            a.params.measures.mediation.intensity,
+            a.params.pakistan.strike_window_days,
+        )
+    };
+    assert_eq!(point(0), (0.2, 3));
+    assert_eq!(point(1), (0.2, 5));
+    assert_eq!(point(3), (0.2, 9));
+    assert_eq!(point(4), (0.5, 3));
+    assert_eq!(point(11), (0.8, 9));
+    // Design points keep their arm's settings, and labels say what was set.
+    assert!(exp.arms[14].params.measures.mediation.enabled);
+    assert!(!exp.arms[1].params.measures.mediation.enabled);
+    assert_eq!(
+        exp.arms[18].label,
+        "Mediation · measures.mediation.intensity=0.5, pakistan.strike_window_days=3"
+    );
+    assert_eq!(exp.total_trials(), 26 * 10);
+}
+
+#[test]
+fn sweep_arms_choose_the_swept_arms_and_ranges_are_even() {
+    let exp = design(
+        r#"
+[sweep]
+arms = ["mediation"]
+measures.mediation.intensity = { from = 0.3, to = 0.6, steps = 4 }
+"#,
+    );
+    let ids: Vec<&str> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "baseline",
+            "mediation",
+            "mediation.p001",
+            "mediation.p002",
+            "mediation.p003",
+            "mediation.p004"
+        ]
+    );
+    let xs: Vec<f64> = exp.arms[2..]
+        .iter()
+        .map(|a| a.params.measures.mediation.intensity)
+        .collect();
+    assert_eq!(xs, [0.3, 0.4, 0.5, 0.6]);
+}
+
+#[test]
+fn design_errors_name_file_key_value_and_what_is_allowed() {
+    let text = |extra: &str| format!("{DESIGN_HEAD}\n{extra}");
+    let (_, msg) = error_of(
+        &text("[sweep]\n\"measures.mediation.intensity\" = [0.2, 1.5]\n"),
+        &[],
+    );
+    assert_contains(
+        &msg,
+        &[
+            "sweep.\"measures.mediation.intensity\"",
+            "1.5",
+            "a number from 0 to 1",
+        ],
+    );
+    let (_, msg) = error_of(
+        &text("[sweep]\n\"pakistan.strike_treshold\" = [0.2]\n"),
+        &[],
+    );
+    assert_contains(&msg, &["strike_treshold", "pakistan.strike_threshold"]);
+    let (_, msg) = error_of(
+        &text("[sweep]\narms = [\"mediaton\"]\n\"measures.mediation.intensity\" = [0.2]\n"),
+        &[],
+    );
+    assert_contains(&msg, &["sweep.arms", "mediaton", "baseline, mediation"]);
+    let top = |line: &str| format!("{line}\n{DESIGN_HEAD}");
+    let (_, msg) = error_of(&top("effects_baseline = \"nope\""), &[]);
+    assert_contains(&msg, &["effects_baseline", "nope", "baseline, mediation"]);
+    let (_, msg) = error_of(&top("pairing = \"sometimes\""), &[]);
+    assert_contains(&msg, &["pairing", "sometimes", "independent"]);
+    let (_, msg) = error_of(
+        &text("[latin_hypercube]\npoints = 4\n\"pakistan.doctrine\" = {}\n"),
+        &[],
+    );
+    assert_contains(&msg, &["latin_hypercube", "pakistan.doctrine", "numeric"]);
+    let (_, msg) = error_of(
+        &text("[precision]\nmetric = \"open_wars\"\nhalf_width = 0.02\n"),
+        &[],
+    );
+    assert_contains(&msg, &["precision.metric", "open_wars", "open_war"]);
+}
+
+#[test]
+fn effects_baseline_pairing_and_precision_are_read() {
+    let text = format!(
+        "effects_baseline = \"mediation\"\npairing = \"independent\"\n{DESIGN_HEAD}\n[precision]\nmetric = \"open_war\"\nhalf_width = 0.02\nmax_trials = 500\n"
+    );
+    let (_dir, _path, result) = load_text(&text, &Overrides::none());
+    let exp = result.expect("valid");
+    assert_eq!(exp.effects_baseline, 1);
+    assert_eq!(exp.pairing, crate::spec::Pairing::Independent);
+    let p = exp.precision.expect("precision");
+    assert_eq!(
+        (p.metric.as_str(), p.half_width, p.max_trials),
+        ("open_war", 0.02, 500)
+    );
+}
+
+#[test]
+fn latin_hypercube_has_one_sample_in_each_stratum_of_every_dimension() {
+    let n = 37;
+    let points = super::hypercube::latin_hypercube(n, 5, 99);
+    assert_eq!(points.len(), n as usize);
+    for d in 0..5 {
+        let mut strata: Vec<u64> = points
+            .iter()
+            .map(|p| (p[d] * n as f64).floor() as u64)
+            .collect();
+        strata.sort_unstable();
+        assert_eq!(strata, (0..n).collect::<Vec<_>>(), "dimension {d}");
+    }
+    assert_eq!(
+        points,
+        super::hypercube::latin_hypercube(n, 5, 99),
+        "reproducible"
+    );
+    assert_ne!(
+        points,
+        super::hypercube::latin_hypercube(n, 5, 100),
+        "seeded"
+    );
+}
+
+#[test]
+fn latin_hypercube_design_maps_strata_onto_the_ranges() {
+    let extra = r#"
+[latin_hypercube]
+points = 8
+arms = ["baseline"]
+"pakistan.anger_decay" = { from = 0.05, to = 0.2 }
+"afghanistan.crackdown_capacity" = {}
+"#;
+    let exp = design(extra);
+    assert_eq!(exp.arms.len(), 2 + 8);
+    assert_eq!(exp.arms[1].id, "baseline.h001");
+    assert_eq!(exp.arms[9].id, "mediation");
+    let strata = |f: &dyn Fn(&Arm) -> f64, lo: f64, hi: f64| {
+        let mut s: Vec<u64> = exp.arms[1..9]
+            .iter()
+            .map(|a| ((f(a) - lo) / (hi - lo) * 8.0).floor() as u64)
+            .collect();
+        s.sort_unstable();
+        s
+    };
+    let all: Vec<u64> = (0..8).collect();
+    assert_eq!(strata(&|a| a.params.pakistan.anger_decay, 0.05, 0.2), all);
+    // {} is the registry's plausible range (0.3..0.8).
+    assert_eq!(
+        strata(&|a| a.params.afghanistan.crackdown_capacity, 0.3, 0.8),
+        all
+    );
+    // The default seed comes from the master seed: same file, same points.
+    let again = design(extra);
+    assert_eq!(
+        exp.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(),
+        again
+            .arms
+            .iter()
+            .map(|a| a.label.clone())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn swept_start_day_past_the_horizon_names_the_sweep_key() {
+    let text = format!("{DESIGN_HEAD}\n[sweep]\n\"measures.mediation.start_day\" = [0, 400]\n");
+    let (_, msg) = error_of(&text, &[]);
+    assert_contains(
+        &msg,
+        &["sweep.\"measures.mediation.start_day\"", "400", "horizon"],
+    );
+}
