@@ -78,7 +78,7 @@ impl PoissonMethod {
 /// the first count whose CDF reaches the slice, so that a draw looks up where to start and
 /// usually stops there (no `exp`, no loop over counts; Chen and Asau's indexed search).
 /// Draws exactly what [`poisson`] draws for the same mean: the table holds the very sums
-/// that [`invert_poisson`] forms.
+/// that `invert_poisson` forms.
 #[derive(Debug, Clone, Copy)]
 pub struct Poisson {
     mean: f64,

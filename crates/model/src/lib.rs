@@ -1,5 +1,11 @@
 //! The crisis model: agents (states, TTP cells, border sectors, mediators, publics, refugees),
 //! mechanisms and measures, one simulated day per step.
+//!
+//! The interface: [`Params`] (every parameter, typed, with its registry [`Params::specs`]),
+//! [`Trial::run`] (one trial of a parameter set from a seed, [`rng::trial_seed`]), and
+//! [`Outcomes`] with the metric registry [`METRICS`]. The other modules are public so that
+//! tests and benchmarks can set up and inspect a world ([`world::World`]); the daily schedule
+//! is [`step::step`], one function per rule in [`mechanisms`], measures in [`measures`](mod@measures).
 
 pub mod agents;
 pub mod cells;

@@ -1,4 +1,4 @@
-//! The de-escalation measures, each declared once in [`measures!`]: its parameter section
+//! The de-escalation measures, each declared once in `measures!`: its parameter section
 //! (`measures.<name>.*`, with the switches every measure has: enabled, intensity, start day),
 //! its field in [`Measures`], its lever (the intensity in force today, in [`Levers`]) and its
 //! schedule entry. A measure acts only through the mechanisms that read its lever.
