@@ -7,7 +7,7 @@
 //! (docs/ARCHITECTURE.md).
 
 use super::param_spec::{Domain, ParamSpec};
-use crate::param_section;
+use crate::param_spec::param_section;
 use serde::{Deserialize, Serialize};
 
 /// Declares every measure: its section struct (the three switches, then its own parameters),
@@ -71,8 +71,7 @@ macro_rules! measures {
 
         impl Levers {
             /// The levers in force on `day`.
-            pub fn on_day(params: &crate::Params, day: u32) -> Self {
-                let m = &params.measures;
+            pub fn on_day(m: &Measures, day: u32) -> Self {
                 Levers {
                     $( $field: lever(m.$field.enabled, m.$field.intensity, m.$field.start_day, day), )*
                 }
@@ -202,9 +201,8 @@ measures! {
 impl Levers {
     /// The first day after `day` on which a measure starts (`u32::MAX` if none does): the
     /// levers stay as they are until then.
-    pub fn next_change(params: &crate::Params, day: u32) -> u32 {
-        params
-            .measures
+    pub fn next_change(measures: &Measures, day: u32) -> u32 {
+        measures
             .schedule()
             .iter()
             .filter(|&&(enabled, _, start)| enabled && start > day)
@@ -214,15 +212,15 @@ impl Levers {
     }
 
     /// Factor applied to every incident-driven trust loss (confidence-building damps it).
-    pub fn trust_loss_factor(&self, params: &crate::Params) -> f64 {
-        1.0 - self.confidence_building * params.measures.confidence_building.loss_damping
+    pub fn trust_loss_factor(&self, measures: &Measures) -> f64 {
+        1.0 - self.confidence_building * measures.confidence_building.loss_damping
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Params;
+    use crate::params::Params;
 
     /// Reading the levers only on the days `next_change` names gives the levers of every day.
     #[test]
@@ -240,14 +238,14 @@ mod tests {
         let mut reads = 0;
         for day in 0..400 {
             if day >= until {
-                cached = Levers::on_day(&params, day);
-                until = Levers::next_change(&params, day);
+                cached = Levers::on_day(&params.measures, day);
+                until = Levers::next_change(&params.measures, day);
                 reads += 1;
             }
-            let fresh = Levers::on_day(&params, day);
+            let fresh = Levers::on_day(&params.measures, day);
             assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "day {day}");
         }
         assert_eq!(reads, 3, "read on days 0, 30 and 200 only");
-        assert_eq!(Levers::next_change(&params, 200), u32::MAX);
+        assert_eq!(Levers::next_change(&params.measures, 200), u32::MAX);
     }
 }

@@ -167,7 +167,6 @@ pub fn join_doc(lines: &[&str]) -> String {
 ///     }
 /// }
 /// ```
-#[macro_export]
 macro_rules! param_section {
     (
         $(#[doc = $sdoc:literal])*
@@ -216,6 +215,8 @@ macro_rules! param_section {
         }
     };
 }
+
+pub(crate) use param_section;
 
 #[cfg(test)]
 mod tests {

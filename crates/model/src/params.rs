@@ -5,7 +5,7 @@
 
 use super::measures::Measures;
 use super::param_spec::{Domain, ParamSpec, ParamValue, Value};
-use crate::param_section;
+use crate::param_spec::param_section;
 use serde::{Deserialize, Serialize};
 
 /// Pakistan's standing retaliation doctrine (001 "teach a lesson"/"respond in kind";

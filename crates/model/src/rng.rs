@@ -1,12 +1,10 @@
-//! Random streams: one ChaCha8 stream per mechanism, keyed by the trial seed (the streams
-//! themselves are declared beside the mechanisms, in `mechanisms/mod.rs`). A mechanism
+//! Random streams: one ChaCha8 stream per mechanism, keyed by the trial seed, declared in one
+//! list (`streams!` below), each with the mechanism that draws from it. A mechanism
 //! draws only from its own stream, so switching one measure on does not shift the draws of
 //! the others (common random numbers across compared scenarios).
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-
-pub use crate::mechanisms::Stream;
 
 /// Number of streams: one per [`Stream`].
 pub const STREAM_COUNT: usize = Stream::ALL.len();
@@ -28,7 +26,33 @@ macro_rules! streams {
         }
     };
 }
-pub(crate) use streams;
+
+// The random stream of each mechanism that draws. A new mechanism that draws adds its
+// stream at the end: the order numbers the streams, and renumbering changes every result.
+streams! {
+    /// Initial placement and strength of cells (`World::reset`).
+    Setup,
+    /// Cell splits ([`militancy`](crate::mechanisms::militancy)).
+    Recruitment,
+    /// Kabul's crackdown and factional splits ([`crackdown`](crate::mechanisms::crackdown)).
+    Crackdown,
+    /// Attack planning, infiltration, interdiction, targets and deaths ([`attacks`](crate::mechanisms::attacks)).
+    Attacks,
+    /// Pakistan's counter-terrorism operations ([`operations`](crate::mechanisms::operations)).
+    Operations,
+    /// Attribution, shared facts and denial ([`attribution`](crate::mechanisms::attribution)).
+    Attribution,
+    /// Incident handling by the standing channel, reaction speed ([`outrage`](crate::mechanisms::outrage)).
+    Outrage,
+    /// Pakistan's coercion, strike and open-war decisions and strike outcomes ([`response`](crate::mechanisms::response)).
+    Response,
+    /// Kabul's armed response on border posts ([`retaliation`](crate::mechanisms::retaliation)).
+    Retaliation,
+    /// Local clashes and open-war fighting ([`clashes`](crate::mechanisms::clashes)).
+    Clashes,
+    /// Ceasefires, agreements and monitoring ([`mediation`](crate::mechanisms::mediation)).
+    Mediation,
+}
 
 /// A trial's 256-bit seed.
 pub type TrialSeed = [u8; 32];

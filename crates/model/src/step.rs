@@ -62,7 +62,7 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.clash = false;
     world.today.war_began = false;
     if world.day >= world.levers_until {
-        world.levers = Levers::on_day(params, world.day);
-        world.levers_until = Levers::next_change(params, world.day);
+        world.levers = Levers::on_day(&params.measures, world.day);
+        world.levers_until = Levers::next_change(&params.measures, world.day);
     }
 }

@@ -88,7 +88,7 @@ fn confidence_building_raises_trust_and_damps_incident_losses() {
     let undamped = world.af.trust_in_pk;
     p.measures.confidence_building.enabled = true;
     world.reset(&p, trial_seed(common::MASTER, 0, 0));
-    world.levers = Levers::on_day(&p, 0);
+    world.levers = Levers::on_day(&p.measures, 0);
     lose_trust(&mut world, &p, Side::Both, 0.2);
     assert!(
         world.af.trust_in_pk > undamped,
@@ -419,14 +419,14 @@ fn fencing_foils_infiltration_but_militarisation_breeds_clashes() {
     world.reset(&p, trial_seed(common::MASTER, 0, 0));
     let mut fenced = p.clone();
     fenced.measures.fencing.enabled = true;
-    world.levers = Levers::on_day(&p, 0);
+    world.levers = Levers::on_day(&p.measures, 0);
     let none = border_block_chance(&world, &p);
-    world.levers = Levers::on_day(&fenced, 0);
+    world.levers = Levers::on_day(&fenced.measures, 0);
     let uncoordinated = border_block_chance(&world, &fenced);
     fenced.measures.standing_channel.enabled = true;
     fenced.measures.standing_channel.incident_handling = 0.0;
     fenced.measures.standing_channel.border_meetings = 0.0;
-    world.levers = Levers::on_day(&fenced, 0);
+    world.levers = Levers::on_day(&fenced.measures, 0);
     let coordinated = border_block_chance(&world, &fenced);
     assert!(
         none < uncoordinated && uncoordinated < coordinated,

@@ -1,6 +1,8 @@
 //! Everything accumulated for one arm.
 
-use super::{MetricAcc, PairedAcc, PairedSummary, Summary, TimeseriesAcc, welch_interval};
+use super::metric::{MetricAcc, Summary, welch_interval};
+use super::paired::{PairedAcc, PairedSummary};
+use super::timeseries::TimeseriesAcc;
 use model::{DayRecord, METRICS, Outcomes};
 use serde::{Deserialize, Serialize};
 use std::ops::AddAssign;

@@ -1,7 +1,6 @@
 //! 95% confidence intervals: Student t, Wilson score (proportions) and Welch (difference of two
 //! independent means).
 
-use super::MetricAcc;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -78,23 +77,4 @@ pub fn wilson_interval(p: f64, n: u64) -> Option<Interval> {
         low: (centre - half).max(0.0),
         high: (centre + half).min(1.0),
     })
-}
-
-/// Welch interval for `mean(b) − mean(a)` when `a` and `b` are independent samples (e.g. arms
-/// run on independent seeds); compare with the paired interval of [`super::PairedAcc`].
-/// Needs at least two values in each sample.
-pub fn welch_interval(a: &MetricAcc, b: &MetricAcc) -> Option<Interval> {
-    let (na, nb) = (a.n() as f64, b.n() as f64);
-    let diff = b.mean()? - a.mean()?;
-    let (wa, wb) = (a.variance()? / na, b.variance()? / nb);
-    let se2 = wa + wb;
-    if se2 == 0.0 {
-        return Some(Interval {
-            low: diff,
-            high: diff,
-        });
-    }
-    let df = se2 * se2 / (wa * wa / (na - 1.0) + wb * wb / (nb - 1.0));
-    let t = t_quantile_975(df)?;
-    Some(Interval::around(diff, t * se2.sqrt()))
 }

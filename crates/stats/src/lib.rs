@@ -40,8 +40,8 @@ mod ratio;
 mod timeseries;
 
 pub use arm::ArmStats;
-pub use interval::{Interval, Z_975, t_interval, t_quantile_975, welch_interval, wilson_interval};
-pub use metric::{MetricAcc, Summary};
+pub use interval::{Interval, Z_975, t_interval, t_quantile_975, wilson_interval};
+pub use metric::{MetricAcc, Summary, welch_interval};
 pub use paired::{PairedAcc, PairedSummary};
 pub use ratio::RatioAcc;
 pub use timeseries::{RUNG_COUNT, TimeseriesAcc, TimeseriesRow};

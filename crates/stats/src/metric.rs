@@ -1,6 +1,6 @@
 //! One metric's distribution: exact moments, extremes and a bounded sparse histogram.
 
-use super::interval::{Interval, t_interval, wilson_interval};
+use super::interval::{Interval, t_interval, t_quantile_975, wilson_interval};
 use model::{MetricKind, MetricSpec};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -283,6 +283,25 @@ impl AddAssign<&MetricAcc> for MetricAcc {
     fn add_assign(&mut self, other: &MetricAcc) {
         self.merge(other);
     }
+}
+
+/// Welch interval for `mean(b) − mean(a)` when `a` and `b` are independent samples (e.g. arms
+/// run on independent seeds); compare with the paired interval of [`crate::PairedAcc`].
+/// Needs at least two values in each sample.
+pub fn welch_interval(a: &MetricAcc, b: &MetricAcc) -> Option<Interval> {
+    let (na, nb) = (a.n() as f64, b.n() as f64);
+    let diff = b.mean()? - a.mean()?;
+    let (wa, wb) = (a.variance()? / na, b.variance()? / nb);
+    let se2 = wa + wb;
+    if se2 == 0.0 {
+        return Some(Interval {
+            low: diff,
+            high: diff,
+        });
+    }
+    let df = se2 * se2 / (wa * wa / (na - 1.0) + wb * wb / (nb - 1.0));
+    let t = t_quantile_975(df)?;
+    Some(Interval::around(diff, t * se2.sqrt()))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //! full plausible range. Its noise is the standard error of the paired per-trial differences
 //! divided by Δ. Per parameter and quantity: μ* (mean |EE|), μ (mean EE), σ (sd of EE over
 //! trajectories), and the root-mean-square noise SE; an effect is `above_noise` when
-//! μ* > 2 × noise SE (under pure noise, E[μ*] ≈ 0.8 × noise SE).
+//! μ* > 2 × noise SE (under pure noise, E(μ*) ≈ 0.8 × noise SE).
 
 use crate::run::{self, Pairing, RunOptions, Simulator, TrialRow};
 pub use crate::spec::design::morris::Factor;

@@ -41,7 +41,7 @@ pub fn run(experiment: &Experiment, options: &RunOptions) -> Result<RunReport> {
     run_with(experiment, options, Trial::new)
 }
 
-/// [`run`] with a given simulator (the model, or a stand-in in tests).
+/// [`run()`] with a given simulator (the model, or a stand-in in tests).
 pub fn run_with<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,

@@ -10,7 +10,7 @@ use model::Trial;
 use std::path::Path;
 
 /// Runs shard `shard` of `experiment` (read from `config`) and writes its partial result
-/// (partial.json, and trials.csv if asked for) into a folder, atomically, as [`super::run`]
+/// (partial.json, and trials.csv if asked for) into a folder, atomically, as [`super::run()`]
 /// writes a run folder. Refuses a precision target ([`ShardError::Precision`]).
 pub fn run_shard(
     experiment: &Experiment,

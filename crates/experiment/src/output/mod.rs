@@ -12,7 +12,7 @@
 //! A run writes into a temporary sibling folder and renames it into place only when every
 //! file is complete, so there is never a half-written output folder, and an existing folder
 //! is replaced only when asked to (`--force`). CSV files have a header row, `.` decimals, no
-//! thousands separators, UTF-8, and numbers printed deterministically ([`format_number`]) so
+//! thousands separators, UTF-8, and numbers printed deterministically ([`crate::text::format_number`]) so
 //! that identical statistics give identical bytes.
 
 mod csv;

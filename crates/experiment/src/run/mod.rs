@@ -5,7 +5,7 @@
 //! that does not depend on the thread count. Within a chunk, trial `k` runs every arm, by
 //! default on the same seed `trial_seed(master, k, 0)` (common random numbers), so paired
 //! differences against the baseline are formed right there. Statistics are exact and
-//! mergeable ([`crate::stats`]), so results are byte-identical for any number of threads.
+//! mergeable (the `stats` crate), so results are byte-identical for any number of threads.
 //!
 //! A run can also be split into shards ([`Shard`]: contiguous trial ranges, all arms of a
 //! trial together) that separate processes run, each writing a partial result that

@@ -143,7 +143,11 @@ impl KeyKind {
             KeyKind::Setting => {
                 format!(
                     "one of {}",
-                    super::settings().collect::<Vec<_>>().join(", ")
+                    super::settings::SETTINGS
+                        .iter()
+                        .map(|s| s.key)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             }
             KeyKind::Parameter => "a parameter key listed by `deescalate params`".to_string(),

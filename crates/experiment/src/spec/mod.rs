@@ -64,8 +64,8 @@ mod precision;
 pub mod quantity;
 pub(crate) mod registry;
 pub(crate) mod schema;
+pub(crate) mod settings;
 mod shard;
-mod source;
 #[cfg(test)]
 pub(crate) mod tests;
 pub mod tree;
@@ -77,7 +77,6 @@ pub use pairing::Pairing;
 pub use precision::{DEFAULT_MAX_TRIALS, Precision};
 pub use registry::to_toml;
 pub use shard::Shard;
-pub use source::ExperimentSource;
 pub use toml;
 
 use design::morris;
@@ -86,6 +85,7 @@ use context::{Ctx, Origins};
 use model::Params;
 use registry::Registry;
 use schema::{ArmSpec, ExperimentFile};
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 use tree::{leaves, lookup, merge};
@@ -206,7 +206,7 @@ pub fn params_table(params: &Params) -> Table {
 
 /// The top-level keys an experiment file may have.
 pub fn settings() -> impl Iterator<Item = &'static str> {
-    schema::SETTINGS.iter().map(|s| s.key)
+    settings::SETTINGS.iter().map(|s| s.key)
 }
 
 /// Reads, overrides and validates an experiment file.
@@ -216,6 +216,66 @@ pub fn load(path: &Path, overrides: &Overrides) -> Result<Experiment, ConfigErro
         os_error,
     })?;
     parse(&text, path, overrides)
+}
+
+/// The experiment file and the command-line changes to it, enough to rebuild the experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentSource {
+    /// Path of the experiment file as given to `run`.
+    pub source: String,
+    /// The file's text.
+    pub text: String,
+    /// `--set` overrides as `KEY=VALUE`, in order.
+    pub sets: Vec<String>,
+    /// `--trials`.
+    pub trials: Option<u64>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+}
+
+impl ExperimentSource {
+    /// Reads the experiment file at `path`, to be changed by `overrides`.
+    pub fn read(path: &Path, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|os_error| ConfigError::Read {
+            file: path.to_path_buf(),
+            os_error,
+        })?;
+        Ok(ExperimentSource {
+            source: path.display().to_string(),
+            text,
+            sets: overrides
+                .sets
+                .iter()
+                .map(|s| format!("{}={}", s.key, s.raw))
+                .collect(),
+            trials: overrides.trials,
+            seed: overrides.seed,
+        })
+    }
+
+    /// The experiment it describes, validated as `run` validates a file.
+    pub fn experiment(&self) -> Result<Experiment, ConfigError> {
+        let source = PathBuf::from(&self.source);
+        let sets = self
+            .sets
+            .iter()
+            .map(|arg| {
+                arg.parse::<SetOverride>()
+                    .map_err(|reason| ConfigError::BadSet {
+                        file: source.clone(),
+                        arg: arg.clone(),
+                        reason,
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        let overrides = Overrides {
+            sets,
+            trials: self.trials,
+            seed: self.seed,
+        };
+        parse(&self.text, &source, &overrides)
+    }
 }
 
 /// Validates an experiment given as text; `source` names it in messages and the manifest.

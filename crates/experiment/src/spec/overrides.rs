@@ -3,7 +3,7 @@
 
 use super::context::{self, Origins};
 use super::error::ConfigError;
-use super::schema;
+use super::settings;
 use std::path::Path;
 use std::str::FromStr;
 use toml::{Table, Value};
@@ -105,14 +105,14 @@ impl Overrides {
                     reason: "the key is empty".into(),
                 });
             };
-            let top_level = schema::is_setting(first);
+            let top_level = settings::is_setting(first);
             let mut path = set.path.clone();
             if !top_level {
                 path.insert(0, "baseline".to_string());
             }
             let mut value = set.value.clone();
             // A bare number or word given to a text setting is meant as text: `--set name=2025`.
-            if schema::is_text_setting(&path)
+            if settings::is_text_setting(&path)
                 && !matches!(value, Value::String(_))
                 && !set.raw.starts_with(['"', '\''])
             {

@@ -9,7 +9,7 @@
 
 use super::context::{Ctx, show};
 use super::error::{ConfigError, KeyKind};
-use super::schema::PRECISION_ALLOWED;
+use super::settings::PRECISION_ALLOWED;
 use model::METRICS;
 use toml::Value;
 

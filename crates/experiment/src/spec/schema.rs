@@ -1,129 +1,15 @@
 //! The experiment file's top level, parsed in one place. Every top-level key is declared in
-//! [`SETTINGS`]; anything else is an error with a suggestion. A later feature (sweeps, Latin
-//! hypercube designs, a precision target) adds its section here and a field to
-//! [`ExperimentFile`], and existing files keep working.
+//! [`SETTINGS`] (settings.rs); anything else is an error with a suggestion. A later feature
+//! (sweeps, Latin hypercube designs, a precision target) adds its key there and a field to
+//! [`ExperimentFile`] here, and existing files keep working.
 
 use super::context::{Ctx, closest, is_bare_key, join, show};
 use super::error::{ConfigError, KeyKind};
+use super::settings::{
+    HORIZON_MAX, LABEL_ALLOWED, NAME_ALLOWED, PAIRING_ALLOWED, SEED_ALLOWED, SETTINGS, is_setting,
+};
 use std::path::PathBuf;
 use toml::{Table, Value};
-
-/// One top-level key of an experiment file.
-pub(crate) struct Setting {
-    pub key: &'static str,
-    /// What is allowed, for messages.
-    pub allowed: &'static str,
-    /// Whether the value is free text (a bare `--set name=2025` is then kept as text).
-    pub text: bool,
-}
-
-/// Every top-level key an experiment file may have, in the order they are documented.
-pub(crate) const SETTINGS: &[Setting] = &[
-    Setting {
-        key: "name",
-        allowed: NAME_ALLOWED,
-        text: true,
-    },
-    Setting {
-        key: "description",
-        allowed: "a string",
-        text: true,
-    },
-    Setting {
-        key: "trials",
-        allowed: "a whole number of at least 1",
-        text: false,
-    },
-    Setting {
-        key: "horizon_days",
-        allowed: "a whole number from 1 to 36500",
-        text: false,
-    },
-    Setting {
-        key: "seed",
-        allowed: SEED_ALLOWED,
-        text: false,
-    },
-    Setting {
-        key: "output_dir",
-        allowed: "a folder path (a non-empty string)",
-        text: true,
-    },
-    Setting {
-        key: "write_trials",
-        allowed: "true or false",
-        text: false,
-    },
-    Setting {
-        key: "baseline",
-        allowed: "a table of parameter overrides and an optional label",
-        text: false,
-    },
-    Setting {
-        key: "scenarios",
-        allowed: "a table of named scenarios, e.g. [scenarios.cbm], each with parameter overrides and an optional label",
-        text: false,
-    },
-    Setting {
-        key: "sweep",
-        allowed: SWEEP_ALLOWED,
-        text: false,
-    },
-    Setting {
-        key: "latin_hypercube",
-        allowed: LHS_ALLOWED,
-        text: false,
-    },
-    Setting {
-        key: "effects_baseline",
-        allowed: "the id of an arm (default: baseline)",
-        text: true,
-    },
-    Setting {
-        key: "pairing",
-        allowed: PAIRING_ALLOWED,
-        text: true,
-    },
-    Setting {
-        key: "precision",
-        allowed: PRECISION_ALLOWED,
-        text: false,
-    },
-    Setting {
-        key: "morris",
-        allowed: MORRIS_ALLOWED,
-        text: false,
-    },
-];
-
-/// What the design and target sections allow, for messages.
-pub(crate) const SWEEP_ALLOWED: &str = "a table of parameter key paths, each a list of values or { from, to, steps }, and an optional arms = [arm ids]";
-pub(crate) const LHS_ALLOWED: &str = "a table with points = N, optional seed and arms, and parameter key paths each { from, to } or {} (the plausible range)";
-pub(crate) const PRECISION_ALLOWED: &str = "a table with metric = \"<metric name>\", half_width = <positive number> and optional max_trials = <whole number>";
-pub(crate) const MORRIS_ALLOWED: &str = "a table with trajectories = N, levels = P (even), and optional trials, seed, parameters = [key paths] and metrics = [names]";
-const PAIRING_ALLOWED: &str =
-    "\"common\" (every arm of trial k on the same seed) or \"independent\" (own seed per arm)";
-
-const NAME_ALLOWED: &str = "a non-empty name of letters, digits, _ and -";
-const SEED_ALLOWED: &str = "a whole number from 0 to 18446744073709551615 (above 9223372036854775807, write it as a quoted string)";
-const LABEL_ALLOWED: &str = "a string";
-pub(crate) const HORIZON_MAX: i64 = 36500;
-
-/// Whether `key` is a top-level experiment setting.
-pub(crate) fn is_setting(key: &str) -> bool {
-    SETTINGS.iter().any(|s| s.key == key)
-}
-
-/// Whether the key path (in the file's tree) holds free text.
-pub(crate) fn is_text_setting(path: &[String]) -> bool {
-    match path {
-        [p, m] if p == "precision" => m == "metric",
-        [key] => SETTINGS.iter().any(|s| s.key == key && s.text),
-        [arm, label] if arm == "baseline" => label == "label",
-        [scenarios, _, label] if scenarios == "scenarios" => label == "label",
-        _ => false,
-    }
-}
 
 /// An arm as written: its label and its parameter overrides (not yet checked).
 #[derive(Debug, Clone)]
@@ -150,7 +36,7 @@ pub(crate) struct ExperimentFile {
     pub sweep: Option<Value>,
     pub latin_hypercube: Option<Value>,
     pub effects_baseline: Option<String>,
-    pub pairing: super::Pairing,
+    pub pairing: super::pairing::Pairing,
     pub precision: Option<Value>,
     pub morris: Option<Value>,
 }
@@ -257,9 +143,9 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
 
     let effects_baseline = optional_string(&tree, "effects_baseline", ctx)?;
     let pairing = match tree.get("pairing") {
-        None => super::Pairing::Common,
-        Some(Value::String(s)) if s == "common" => super::Pairing::Common,
-        Some(Value::String(s)) if s == "independent" => super::Pairing::Independent,
+        None => super::pairing::Pairing::Common,
+        Some(Value::String(s)) if s == "common" => super::pairing::Pairing::Common,
+        Some(Value::String(s)) if s == "independent" => super::pairing::Pairing::Independent,
         Some(v @ Value::String(_)) => {
             return Err(ctx.not_allowed(&path1("pairing"), v, PAIRING_ALLOWED));
         }

@@ -5,7 +5,7 @@
 //! follows anger at the speed of the information environment. A standing channel handles
 //! incidents before they escalate (001 "a standing, continuous channel").
 
-use super::refugees::ties_damping;
+use super::ties::ties_damping;
 use crate::draw::chance;
 use crate::params::Params;
 use crate::rng::Stream;

@@ -36,14 +36,3 @@ pub fn manage_refugees(world: &mut World, params: &Params) {
         params.publics.resentment_per_100k_deported * deported / 1.0e5,
     );
 }
-
-/// Social ties (0-1): the refugee stock relative to its start, times the damping strength.
-pub fn ties_damping(world: &World, params: &Params) -> f64 {
-    let r = &params.refugees;
-    let ties = if r.initial_stock > 0.0 {
-        (world.refugees.stock / r.initial_stock).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    1.0 - r.ties_damping * ties
-}

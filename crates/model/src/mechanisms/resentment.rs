@@ -3,7 +3,7 @@
 //! to it, split between a short memory that fades over months and a long, generational one;
 //! social ties damp what is added.
 
-use super::refugees::ties_damping;
+use super::ties::ties_damping;
 use crate::params::Params;
 use crate::world::World;
 

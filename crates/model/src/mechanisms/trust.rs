@@ -19,7 +19,7 @@ pub enum Side {
 /// An incident-driven loss of a share of the current trust (trust erodes: it is lost in
 /// proportion to what there is), damped by confidence-building measures.
 pub fn lose_trust(world: &mut World, params: &Params, side: Side, share: f64) {
-    let keep = 1.0 - (share * world.levers.trust_loss_factor(params)).clamp(0.0, 1.0);
+    let keep = 1.0 - (share * world.levers.trust_loss_factor(&params.measures)).clamp(0.0, 1.0);
     if side != Side::Afghanistan {
         world.pk.trust_in_af *= keep;
     }

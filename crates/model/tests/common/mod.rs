@@ -187,6 +187,6 @@ pub fn probe_pair(
 pub fn fresh_world(params: &Params) -> World {
     let mut world = World::new(params);
     world.reset(params, trial_seed(MASTER, 0, 0));
-    world.levers = Levers::on_day(params, 0);
+    world.levers = Levers::on_day(&params.measures, 0);
     world
 }

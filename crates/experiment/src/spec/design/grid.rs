@@ -4,7 +4,7 @@ use super::{Design, DesignPoints, MAX_POINTS, arms_of, number, numeric, p, param
 use crate::spec::context::Ctx;
 use crate::spec::error::ConfigError;
 use crate::spec::registry::{Registry, check_leaf};
-use crate::spec::schema::SWEEP_ALLOWED;
+use crate::spec::settings::SWEEP_ALLOWED;
 use model::param_spec::Domain;
 use toml::{Table, Value};
 

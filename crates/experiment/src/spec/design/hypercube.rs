@@ -8,7 +8,7 @@ use super::{
 use crate::spec::context::Ctx;
 use crate::spec::error::ConfigError;
 use crate::spec::registry::Registry;
-use crate::spec::schema::LHS_ALLOWED;
+use crate::spec::settings::LHS_ALLOWED;
 use model::param_spec::Domain;
 use model::rng::mix64;
 use rand::{RngExt, SeedableRng};

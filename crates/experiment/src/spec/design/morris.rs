@@ -20,7 +20,7 @@ use crate::spec::context::{Ctx, show};
 use crate::spec::error::{ConfigError, KeyKind};
 use crate::spec::quantity::Quantity;
 use crate::spec::registry::Registry;
-use crate::spec::schema::MORRIS_ALLOWED;
+use crate::spec::settings::MORRIS_ALLOWED;
 use model::Params;
 use model::rng::mix64;
 use rand::{RngExt, SeedableRng};
