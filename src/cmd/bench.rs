@@ -2,9 +2,8 @@
 
 use super::args::parse_set;
 use super::print;
-use anyhow::Context;
 use clap::Args;
-use experiment::run::bench;
+use experiment::run::{bench, thread_count};
 use experiment::spec::{self, Overrides, SetOverride};
 use serde::Serialize;
 use std::io::Write;
@@ -37,12 +36,10 @@ pub(crate) fn bench(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()
         seed: None,
     };
     let experiment = spec::load(&args.config, &overrides)?;
-    let threads = match args.threads {
-        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
-        None => std::thread::available_parallelism()
-            .context("cannot count the CPU cores; pass --threads")?
-            .get(),
-    };
+    let threads = thread_count(
+        args.threads
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+    )?;
     let report = bench::bench(&experiment, args.trials, threads)?;
     let peak_mib = report
         .peak_memory_bytes

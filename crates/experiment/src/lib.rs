@@ -1,6 +1,6 @@
 //! Experiments on the crisis model, in layers that import downward only (bottom first):
 //!
-//! - [`text`]: how numbers and parameter values are printed.
+//! - `text`: how numbers and parameter values are printed.
 //! - [`spec`]: experiment files, `--set` overrides, validation against the parameter
 //!   registry, typed errors; designs that turn named arms into design points
 //!   ([`spec::design`]: grid sweep, Latin hypercube, Morris trajectories); shards; the
@@ -21,5 +21,6 @@ pub mod job;
 pub mod output;
 pub mod run;
 pub mod spec;
-pub mod text;
-pub use error::{Context, Error, Result, ShardError};
+pub(crate) mod text;
+pub(crate) use error::Context;
+pub use error::{Error, Result, ShardError};

@@ -9,7 +9,7 @@ const SIGNIFICANT_DIGITS: usize = 6;
 /// Prints a number for CSV: six significant digits (whole numbers from 100000 up are printed
 /// in full, rounded to an integer), never in exponent notation, `.` as decimal point, no
 /// thousands separators, `-0` as `0`, and the empty string for NaN or infinity.
-pub fn format_number(x: f64) -> String {
+pub(crate) fn format_number(x: f64) -> String {
     if !x.is_finite() {
         return String::new();
     }
@@ -30,7 +30,7 @@ fn round_significant(x: f64, digits: usize) -> f64 {
 }
 
 /// A parameter value as written in labels and scenarios.csv: words plain, numbers short.
-pub fn plain(v: &Value) -> String {
+pub(crate) fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Float(x) => format_number(*x),
@@ -39,12 +39,12 @@ pub fn plain(v: &Value) -> String {
 }
 
 /// Serde helper: a number cell printed by [`format_number`] (for `#[serde(serialize_with)]`).
-pub fn serialize_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_number<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_number(*x))
 }
 
 /// Serde helper: an optional number cell, empty when undefined.
-pub fn serialize_opt_number<S: serde::Serializer>(
+pub(crate) fn serialize_opt_number<S: serde::Serializer>(
     x: &Option<f64>,
     s: S,
 ) -> Result<S::Ok, S::Error> {
@@ -55,6 +55,6 @@ pub fn serialize_opt_number<S: serde::Serializer>(
 }
 
 /// Lower-case hexadecimal of a digest.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

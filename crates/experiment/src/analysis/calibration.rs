@@ -269,7 +269,7 @@ pub struct Calibration {
 }
 
 /// The file with only its effects baseline arm (the arm calibrated).
-pub fn baseline_only(experiment: &Experiment) -> Experiment {
+pub(crate) fn baseline_only(experiment: &Experiment) -> Experiment {
     Experiment {
         arms: vec![experiment.effects_baseline_arm().clone()],
         effects_baseline: 0,

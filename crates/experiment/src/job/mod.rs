@@ -42,7 +42,7 @@ pub fn run(experiment: &Experiment, options: &RunOptions) -> Result<RunReport> {
 }
 
 /// [`run()`] with a given simulator (the model, or a stand-in in tests).
-pub fn run_with<S: Simulator>(
+pub(crate) fn run_with<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
     new_sim: impl Fn() -> S + Sync,

@@ -8,13 +8,16 @@ use std::io::BufWriter;
 use std::path::Path;
 
 /// A CSV writer on a new file at `path`.
-pub fn create_csv(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
+pub(crate) fn create_csv(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
     let file = File::create(path).map_err(Error::io("cannot create", path))?;
     Ok(csv::Writer::from_writer(BufWriter::new(file)))
 }
 
 /// Writes `rows` (with a header from the row type) to a new CSV file at `path`.
-pub fn write_csv<R: Serialize>(path: &Path, rows: impl IntoIterator<Item = R>) -> Result<()> {
+pub(crate) fn write_csv<R: Serialize>(
+    path: &Path,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()> {
     let mut writer = create_csv(path)?;
     for row in rows {
         writer.serialize(row).map_err(Error::csv(path))?;
@@ -23,7 +26,7 @@ pub fn write_csv<R: Serialize>(path: &Path, rows: impl IntoIterator<Item = R>) -
 }
 
 /// Writes one plain record to `writer` (a file at `path`).
-pub fn write_record<I, T>(
+pub(crate) fn write_record<I, T>(
     writer: &mut csv::Writer<BufWriter<File>>,
     path: &Path,
     record: I,

@@ -47,7 +47,7 @@ fn exists(path: &Path) -> bool {
 
 /// Fails, naming the folder, if `target` exists and `force` is not set; call it before
 /// running the trials, so that a refused run costs nothing and creates nothing.
-pub fn check_target_free(target: &Path, force: bool) -> Result<()> {
+pub(crate) fn check_target_free(target: &Path, force: bool) -> Result<()> {
     if exists(target) && !force {
         return Err(Error::TargetExists(target.to_path_buf()));
     }
@@ -66,7 +66,7 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
 /// A temporary sibling folder that becomes the output folder on [`Staging::commit`] and is
 /// deleted if the run fails before that.
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     partial: PathBuf,
     target: PathBuf,
     committed: bool,
@@ -169,7 +169,7 @@ impl Drop for Staging {
 
 /// Writes `value` as JSON to a new file at `path`, with a final newline (pretty, for people,
 /// if `pretty`).
-pub fn write_json(path: &Path, value: &impl Serialize, pretty: bool) -> Result<()> {
+pub(crate) fn write_json(path: &Path, value: &impl Serialize, pretty: bool) -> Result<()> {
     let file = fs::File::create(path).map_err(Error::io("cannot create", path))?;
     let mut writer = BufWriter::new(file);
     match pretty {
@@ -185,7 +185,7 @@ pub fn write_json(path: &Path, value: &impl Serialize, pretty: bool) -> Result<(
 
 /// When a job started: the date for the record, the clock for its wall time.
 #[derive(Debug, Clone, Copy)]
-pub struct Started {
+pub(crate) struct Started {
     pub at: SystemTime,
     pub clock: Instant,
 }
@@ -202,7 +202,7 @@ impl Started {
 /// One job's output folder while it is written: files go into a hidden staging sibling, the
 /// names are recorded in order, and [`JobFolder::commit`] moves the folder into place.
 #[derive(Debug)]
-pub struct JobFolder {
+pub(crate) struct JobFolder {
     staging: Staging,
     target: PathBuf,
     force: bool,
@@ -212,7 +212,7 @@ pub struct JobFolder {
 
 /// What a committed job folder holds.
 #[derive(Debug, Clone)]
-pub struct Finished {
+pub(crate) struct Finished {
     pub out_dir: PathBuf,
     /// Every file in the folder, in the order written.
     pub files: Vec<String>,
@@ -233,11 +233,6 @@ impl JobFolder {
             files: Vec::new(),
             started,
         })
-    }
-
-    /// Where the folder ends up.
-    pub fn target(&self) -> &Path {
-        &self.target
     }
 
     /// When the job started.
@@ -272,7 +267,12 @@ impl JobFolder {
     }
 
     /// Writes `value` as JSON file `name` (pretty, for people, if `pretty`).
-    pub fn write_json(&mut self, name: &str, value: &impl Serialize, pretty: bool) -> Result<()> {
+    pub(crate) fn write_json(
+        &mut self,
+        name: &str,
+        value: &impl Serialize,
+        pretty: bool,
+    ) -> Result<()> {
         let path = self.add(name);
         write_json(&path, value, pretty)
     }

@@ -173,13 +173,16 @@ impl Manifest {
 
 /// The resolved experiment as JSON (a table of strings, numbers, flags and tables always
 /// converts).
-pub fn resolved_json(experiment: &Experiment) -> serde_json::Value {
+pub(crate) fn resolved_json(experiment: &Experiment) -> serde_json::Value {
     serde_json::to_value(experiment.resolved()).unwrap_or_default()
 }
 
 /// Writes `manifest` (a [`Manifest`], or another command's record, which lists itself among
 /// the files) as pretty JSON, the last file of `folder`, and moves the folder into place.
-pub fn commit_with_manifest(mut folder: JobFolder, manifest: &impl Serialize) -> Result<Finished> {
+pub(crate) fn commit_with_manifest(
+    mut folder: JobFolder,
+    manifest: &impl Serialize,
+) -> Result<Finished> {
     folder.write_json(MANIFEST_JSON, manifest, true)?;
     folder.commit()
 }
@@ -204,7 +207,7 @@ pub struct SensitivityManifest {
 }
 
 /// The manifest of a finished screening.
-pub fn sensitivity_manifest(
+pub(crate) fn sensitivity_manifest(
     experiment: &Experiment,
     s: &Screening,
     started: SystemTime,

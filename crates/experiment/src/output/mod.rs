@@ -24,23 +24,17 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
-pub use csv::{create_csv, write_csv};
-pub use folder::{
-    Finished, Job, JobFolder, Staging, Started, check_target_free, default_dir, target_dir,
-};
+pub(crate) use folder::{Finished, JobFolder, Started, check_target_free};
+pub use folder::{Job, default_dir, target_dir};
 pub use format::rfc3339_utc;
 pub use manifest::{
     Identity, Manifest, ManifestArm, ManifestDesign, ManifestPart, Provenance, SensitivityManifest,
-    commit_with_manifest, resolved_json, sensitivity_manifest,
 };
-pub use partial::{
-    FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial, copy_csv,
-    write_partial,
-};
-pub use tables::{
-    HEADLINE_METRICS, TrialsWriter, write_effects, write_scenarios, write_summary, write_tables,
-    write_timeseries,
-};
+pub(crate) use manifest::{commit_with_manifest, sensitivity_manifest};
+pub use partial::{FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial};
+pub(crate) use partial::{copy_csv, write_partial};
+pub use tables::HEADLINE_METRICS;
+pub(crate) use tables::{TrialsWriter, write_summary, write_tables};
 
 pub const SUMMARY_CSV: &str = "summary.csv";
 pub const TIMESERIES_CSV: &str = "timeseries.csv";

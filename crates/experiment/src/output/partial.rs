@@ -70,13 +70,13 @@ pub struct Partial {
 }
 
 /// Writes `partial` as JSON to `path`.
-pub fn write_partial(path: &Path, partial: &Partial) -> Result<()> {
+pub(crate) fn write_partial(path: &Path, partial: &Partial) -> Result<()> {
     super::folder::write_json(path, partial, false)
 }
 
 /// Streams a CSV file with a header row into `sink`, leaving out the header if
 /// `skip_header`, and returns the whole file's digest and its header line.
-pub fn copy_csv(
+pub(crate) fn copy_csv(
     path: &Path,
     sink: &mut impl Write,
     skip_header: bool,

@@ -80,7 +80,7 @@ struct EffectRow<'a> {
 }
 
 /// summary.csv: one row per arm and metric.
-pub fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+pub(crate) fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let rows = experiment
         .arms
         .iter()
@@ -113,7 +113,11 @@ pub fn write_summary(path: &Path, experiment: &Experiment, results: &Results) ->
 }
 
 /// timeseries.csv: one row per arm and day.
-pub fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+pub(crate) fn write_timeseries(
+    path: &Path,
+    experiment: &Experiment,
+    results: &Results,
+) -> Result<()> {
     let rows = experiment
         .arms
         .iter()
@@ -143,7 +147,7 @@ pub fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results)
 /// scenario − baseline (for 0/1 metrics, the change in probability). Under common pairing the
 /// interval is the paired t interval of the per-trial differences; under independent seeds it
 /// is Welch's interval from the two arms' distributions.
-pub fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let b = experiment.effects_baseline;
     let baseline = experiment.arms.get(b).map_or("", |a| a.id.as_str());
     let base_stats = &results.arms[b];
@@ -200,7 +204,11 @@ pub const HEADLINE_METRICS: &[&str] = &[
 /// scenarios.csv: one row per arm: `id,label`, every parameter that differs from the effects
 /// baseline in some arm (its value in this arm), then mean and 95% interval of each headline
 /// metric.
-pub fn write_scenarios(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+pub(crate) fn write_scenarios(
+    path: &Path,
+    experiment: &Experiment,
+    results: &Results,
+) -> Result<()> {
     let tables: Vec<toml::Table> = experiment
         .arms
         .iter()
@@ -253,7 +261,7 @@ pub fn write_scenarios(path: &Path, experiment: &Experiment, results: &Results) 
 }
 
 /// Writes summary.csv, timeseries.csv, effects.csv and scenarios.csv into `folder`.
-pub fn write_tables(
+pub(crate) fn write_tables(
     folder: &mut JobFolder,
     experiment: &Experiment,
     results: &Results,
@@ -267,7 +275,7 @@ pub fn write_tables(
 /// trials.csv, written as rows arrive: `scenario,trial,seed` then one column per metric
 /// (empty where undefined). The metric columns come from the registry, so the header and
 /// records are written as plain records.
-pub struct TrialsWriter {
+pub(crate) struct TrialsWriter {
     writer: csv::Writer<BufWriter<File>>,
     arm_ids: Vec<String>,
     path: std::path::PathBuf,

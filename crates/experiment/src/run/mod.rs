@@ -28,8 +28,8 @@ pub use crate::error::ShardError;
 pub use crate::spec::Pairing;
 pub use crate::spec::Shard;
 pub use progress::{Progress, ProgressSink};
-pub use runner::{CHUNK_TRIALS, Simulator};
-pub(crate) use runner::{RowSink, empty_stats};
+pub use runner::CHUNK_TRIALS;
+pub(crate) use runner::{RowSink, Simulator, empty_stats};
 pub use shard::checksum;
 
 /// How to run an experiment (set by the command line).
@@ -123,7 +123,7 @@ pub fn simulate(experiment: &Experiment, options: &RunOptions) -> Result<Results
 }
 
 /// [`simulate`] with a given simulator (the model, or a stand-in in tests).
-pub fn simulate_with<S: Simulator>(
+pub(crate) fn simulate_with<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
     new_sim: impl Fn() -> S + Sync,
@@ -133,7 +133,7 @@ pub fn simulate_with<S: Simulator>(
 
 /// [`simulate_with`] that also hands every trial's row to `sink`, if given, wave by wave in
 /// (trial, arm) order (for statistics over several arms of the same trial, e.g. Morris steps).
-pub fn simulate_rows_with<S: Simulator>(
+pub(crate) fn simulate_rows_with<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
     new_sim: &(impl Fn() -> S + Sync),

@@ -15,7 +15,7 @@ pub const CHUNK_TRIALS: u64 = 64;
 const WAVE_CHUNKS: u64 = 64;
 
 /// Runs one trial of one arm: the model's [`Trial`], or a stand-in in tests.
-pub trait Simulator: Send {
+pub(crate) trait Simulator: Send {
     fn simulate(
         &mut self,
         params: &Params,
@@ -38,7 +38,7 @@ impl Simulator for Trial {
 }
 
 /// Receives each wave's trial rows, sorted by (trial, arm).
-pub type RowSink<'a> = &'a mut dyn FnMut(&[TrialRow]) -> Result<()>;
+pub(crate) type RowSink<'a> = &'a mut dyn FnMut(&[TrialRow]) -> Result<()>;
 
 /// What every worker needs to know about the run.
 struct Plan<'a> {

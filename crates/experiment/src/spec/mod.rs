@@ -68,7 +68,7 @@ pub(crate) mod settings;
 mod shard;
 #[cfg(test)]
 pub(crate) mod tests;
-pub mod tree;
+pub(crate) mod tree;
 
 pub use design::morris::{DEFAULT_METRICS, Morris};
 pub use error::{ConfigError, KeyKind};
