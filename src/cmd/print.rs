@@ -14,12 +14,7 @@ pub(crate) fn wall_time(d: Duration) -> String {
 }
 
 pub(crate) fn write_csv<T: Serialize>(rows: &[T], out: &mut impl Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    for row in rows {
-        w.serialize(row)?;
-    }
-    w.flush()?;
-    Ok(())
+    Ok(experiment::output::write_rows(out, rows)?)
 }
 
 /// A table with every column but the last padded to its widest cell.

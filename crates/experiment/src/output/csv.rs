@@ -4,7 +4,7 @@
 use crate::{Error, Result};
 use serde::Serialize;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// A CSV writer on a new file at `path`.
@@ -18,11 +18,22 @@ pub(crate) fn write_csv<R: Serialize>(
     path: &Path,
     rows: impl IntoIterator<Item = R>,
 ) -> Result<()> {
-    let mut writer = create_csv(path)?;
+    let file = File::create(path).map_err(Error::io("cannot create", path))?;
+    write_rows(BufWriter::new(file), rows).map_err(Error::csv(path))
+}
+
+/// Writes `rows` as CSV (a header from the row type, then one record per row) to `out`, and
+/// flushes it: the one CSV routine of the files and of the command line's `--csv` listings.
+pub fn write_rows<W: Write, R: Serialize>(
+    out: W,
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
     for row in rows {
-        writer.serialize(row).map_err(Error::csv(path))?;
+        writer.serialize(row)?;
     }
-    writer.flush().map_err(Error::io("cannot write", path))
+    writer.flush()?;
+    Ok(())
 }
 
 /// Writes one plain record to `writer` (a file at `path`).

@@ -24,6 +24,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
+pub use csv::write_rows;
 pub(crate) use folder::{Finished, JobFolder, Started, check_target_free};
 pub use folder::{Job, default_dir, target_dir};
 pub use format::rfc3339_utc;

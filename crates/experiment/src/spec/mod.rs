@@ -151,11 +151,6 @@ impl Experiment {
             .saturating_mul(u64::from(self.horizon_days))
     }
 
-    /// The folder the run writes: `<output_dir>/<name>/`.
-    pub fn run_dir(&self) -> PathBuf {
-        self.output_dir.join(&self.name)
-    }
-
     /// The fully resolved experiment as one table (every arm's complete parameters), for the
     /// manifest and the shard checksum; derived from the typed fields, so that an experiment
     /// derived from another (calibrate's single arm, a Morris trajectory) describes itself.

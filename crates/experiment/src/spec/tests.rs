@@ -93,7 +93,10 @@ fn valid_file_gives_baseline_then_scenarios_in_file_order() {
     );
     assert_eq!(exp.total_trials(), 600);
     assert_eq!(exp.trial_days(), 600 * 365);
-    assert_eq!(exp.run_dir(), PathBuf::from("results/compare_measures"));
+    assert_eq!(
+        exp.output_dir.join(&exp.name),
+        PathBuf::from("results/compare_measures")
+    );
 }
 
 #[test]
