@@ -9,7 +9,8 @@
 //!
 //! A run can also be split into shards ([`Shard`]: contiguous trial ranges, all arms of a
 //! trial together) that separate processes run, each writing a partial result that
-//! `job::merge` combines. This layer writes no files: `job` runs it and writes folders.
+//! `job::merge` combines; [`checksum`] tells whether partial results belong together. `job`
+//! runs this layer and writes the folders.
 
 pub mod bench;
 mod progress;
