@@ -107,7 +107,11 @@ fn calibrate_writes_one_row_per_target_with_its_columns() {
     }
     // The folder is not overwritten without --force.
     let again = deescalate(dir.path(), &["calibrate", "small.toml", "--out", "cal"]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing folder is bad input"
+    );
     assert!(stderr(&again).contains("already exists"));
 }
 

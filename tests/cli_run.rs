@@ -260,7 +260,13 @@ fn existing_results_are_kept_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), SMALL);
     let out = dir.path().join("out");
-    fs::create_dir(&out).unwrap();
+    run_ok(&[
+        "run",
+        &config,
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ]);
     fs::write(out.join("keep.txt"), "earlier results").unwrap();
     let refused = deescalate(&[
         "run",
@@ -269,7 +275,11 @@ fn existing_results_are_kept_unless_forced() {
         out.to_str().unwrap(),
         "--no-progress",
     ]);
-    assert!(!refused.status.success());
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "an existing folder is bad input"
+    );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
     assert!(out.join("keep.txt").exists(), "nothing overwritten");
     run_ok(&[

@@ -322,12 +322,10 @@ fn damaged_parts_are_refused_and_nothing_is_written() {
 fn merge_and_shards_keep_existing_folders_unless_forced() {
     let setup = Setup::new(SWEPT);
     let parts = setup.shards(2, "part", &[]);
-    let out = setup.path("merged");
-    fs::create_dir(&out).unwrap();
+    let out = setup.merge(&parts, "merged");
     fs::write(out.join("keep.txt"), "earlier").unwrap();
-    let refused = deescalate(&["merge", s(&parts[0]), s(&parts[1]), "--out", s(&out)]);
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let refused = fails_with_2(&["merge", s(&parts[0]), s(&parts[1]), "--out", s(&out)]);
+    assert!(refused.contains("--force"), "{refused}");
     assert!(out.join("keep.txt").exists());
     run_ok(&[
         "merge",
@@ -339,7 +337,7 @@ fn merge_and_shards_keep_existing_folders_unless_forced() {
     ]);
     assert!(out.join("summary.csv").exists() && !out.join("keep.txt").exists());
 
-    let again = deescalate(&[
+    let again = fails_with_2(&[
         "run",
         s(&setup.config),
         "--shard",
@@ -348,8 +346,66 @@ fn merge_and_shards_keep_existing_folders_unless_forced() {
         s(&parts[0]),
         "--no-progress",
     ]);
-    assert!(!again.status.success(), "an existing shard folder is kept");
-    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert!(
+        again.contains("--force"),
+        "an existing shard folder is kept: {again}"
+    );
+}
+
+/// `--force` never replaces a merge's own input, nor a folder this tool did not write.
+#[test]
+fn forced_merge_keeps_its_inputs_and_foreign_folders() {
+    let setup = Setup::new(SWEPT);
+    let parts = setup.shards(2, "part", &[]);
+    let into_part = fails_with_2(&[
+        "merge",
+        s(&parts[0]),
+        s(&parts[1]),
+        "--out",
+        s(&parts[1]),
+        "--force",
+    ]);
+    assert!(
+        into_part.contains("an input of this command"),
+        "{into_part}"
+    );
+    assert!(parts[1].join("partial.json").is_file());
+    let foreign = setup.path("thesis");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("chapter1.tex"), "keep").unwrap();
+    let refused = fails_with_2(&[
+        "merge",
+        s(&parts[0]),
+        s(&parts[1]),
+        "--out",
+        s(&foreign),
+        "--force",
+    ]);
+    assert!(refused.contains("cannot be replaced"), "{refused}");
+    assert!(foreign.join("chapter1.tex").is_file());
+}
+
+/// Without --out, merge writes `<output_dir>/<name>` only while the stored output_dir stays
+/// inside the current folder: the stored experiment is outside the checksum.
+#[test]
+fn merge_without_out_stays_inside_the_current_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let text = format!(
+        "output_dir = {:?}\n{SWEPT}",
+        outside.path().join("elsewhere").display().to_string()
+    );
+    let setup = Setup::new(&text);
+    let parts = setup.shards(2, "part", &[]);
+    let refused = fails_with_2(&["merge", s(&parts[0]), s(&parts[1])]);
+    assert!(refused.contains("outside the current folder"), "{refused}");
+    assert!(!outside.path().join("elsewhere").exists());
+    run_ok(&[
+        "merge",
+        s(&parts[0]),
+        s(&parts[1]),
+        "--out",
+        s(&setup.path("chosen")),
+    ]);
 }
 
 #[test]

@@ -20,6 +20,13 @@ pub enum Error {
         .0.display()
     )]
     TargetExists(PathBuf),
+    /// `--force` was asked to replace something that is not a results folder of this tool, or
+    /// that holds an input of the job.
+    #[error(
+        "{} cannot be replaced: {reason}; --force replaces only a results folder that deescalate wrote, so choose another --out",
+        path.display()
+    )]
+    NotReplaceable { path: PathBuf, reason: String },
     /// A file or folder operation failed.
     #[error("{what} {}", path.display())]
     Io {
@@ -67,7 +74,20 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Config(e) => e.is_bad_input(),
-            Error::Shard(_) => true,
+            Error::Shard(_) | Error::TargetExists(_) | Error::NotReplaceable { .. } => true,
+            // A path the user named that cannot be used as given (missing, not allowed, of the
+            // wrong kind); a full disk or a broken device is not the input's fault.
+            Error::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::PermissionDenied
+                    | std::io::ErrorKind::AlreadyExists
+                    | std::io::ErrorKind::NotADirectory
+                    | std::io::ErrorKind::IsADirectory
+                    | std::io::ErrorKind::ReadOnlyFilesystem
+                    | std::io::ErrorKind::InvalidInput
+                    | std::io::ErrorKind::InvalidFilename
+            ),
             Error::Context { source, .. } => source.is_bad_input(),
             _ => false,
         }
@@ -167,6 +187,14 @@ pub enum ShardError {
         missing: String,
         ranges: String,
     },
+
+    /// The stored experiment would have merge write outside the current folder.
+    #[error(
+        "{}: the stored experiment writes to {}, outside the current folder; give the merged folder's place with --out DIR",
+        file.display(),
+        output_dir.display()
+    )]
+    OutputOutside { file: PathBuf, output_dir: PathBuf },
 
     /// Parts with and without trials.csv.
     #[error(

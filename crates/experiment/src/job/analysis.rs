@@ -23,7 +23,8 @@ pub struct CalibrationReport {
 pub fn calibrate(experiment: &Experiment, options: &RunOptions) -> Result<CalibrationReport> {
     let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Calibration);
-    let mut folder = JobFolder::create(target, options.force, started)?;
+    let inputs = [experiment.source.clone()];
+    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let (calibration, results) = calibration::compare(experiment, options)?;
     let single = calibration::baseline_only(experiment);
     folder.write_csv(CALIBRATION_CSV, &calibration.rows)?;
@@ -64,7 +65,8 @@ pub fn screen(experiment: &Experiment, options: &RunOptions) -> Result<Screening
     }
     let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Sensitivity);
-    let mut folder = JobFolder::create(target, options.force, started)?;
+    let inputs = [experiment.source.clone()];
+    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let screening = sensitivity::screen(experiment, options)
         .context_with(|| format!("screening {}", experiment.source.display()))?;
     folder.write_csv(SENSITIVITY_CSV, &screening.rows)?;

@@ -47,6 +47,27 @@ pub struct MergeReport {
     pub wall_time: Duration,
 }
 
+/// Where a merge writes without `--out`: the run folder `<output_dir>/<name>/`, as `run` writes
+/// it, but only while the stored `output_dir` stays inside the current folder (a relative
+/// path without `..`): the stored experiment is outside the checksum, so it must not choose a
+/// place elsewhere on the machine.
+fn default_target(experiment: &Experiment, file: &Path) -> Result<PathBuf> {
+    let inside = experiment.output_dir.components().all(|c| {
+        matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    if !inside {
+        return Err(ShardError::OutputOutside {
+            file: file.to_path_buf(),
+            output_dir: experiment.output_dir.clone(),
+        }
+        .into());
+    }
+    Ok(output::default_dir(experiment, Job::Run))
+}
+
 /// One partial result, read and checked on its own.
 struct Part {
     /// The partial.json file.
@@ -102,8 +123,12 @@ pub fn merge(parts: &[PathBuf], options: &MergeOptions) -> Result<MergeReport> {
         precision: None,
     };
 
-    let target = output::target_dir(&experiment, options.out.as_deref(), Job::Run);
-    let mut folder = JobFolder::create(target, options.force, started)?;
+    let target = match &options.out {
+        Some(out) => out.clone(),
+        None => default_target(&experiment, &first.file)?,
+    };
+    let inputs: Vec<PathBuf> = parts.iter().map(|p| p.dir().to_path_buf()).collect();
+    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     if first.partial.trials_csv.is_some() {
         concatenate_trials(&parts, &folder.add(output::TRIALS_CSV))?;
     }

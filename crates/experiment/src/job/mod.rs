@@ -49,9 +49,9 @@ pub(crate) fn run_with<S: Simulator>(
 ) -> Result<RunReport> {
     let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Run);
-    output::check_target_free(&target, options.force)?;
     let threads = run::thread_count(options.threads)?;
-    let mut folder = JobFolder::create(target, options.force, started)?;
+    let inputs = [experiment.source.clone()];
+    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let all = 0..experiment.trials;
     let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
     let finished = write_run_folder(folder, experiment, &results, |_| {})?;

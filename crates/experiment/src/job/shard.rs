@@ -46,9 +46,9 @@ pub(crate) fn run_shard_with<S: Simulator>(
         )));
     }
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Shard(shard));
-    output::check_target_free(&target, options.force)?;
     let threads = run::thread_count(options.threads)?;
-    let mut folder = JobFolder::create(target, options.force, started)?;
+    let inputs = [experiment.source.clone()];
+    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let range = shard.trials(experiment.trials);
     let results = simulate_into(&mut folder, experiment, options, &new_sim, range.clone())?;
     let trials_csv = match folder.files().iter().any(|f| f == output::TRIALS_CSV) {

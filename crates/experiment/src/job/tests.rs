@@ -259,9 +259,13 @@ fn existing_folder_is_refused_before_running_and_replaced_with_force() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let exp = experiment(tmp.path(), 5);
     let out = tmp.path().join("run");
-    fs::create_dir(&out).expect("mkdir");
+    run_with(&exp, &options(1, &out), || FakeModel).expect("first run");
     fs::write(out.join("old.txt"), "old").expect("write");
     let err = run_with(&exp, &options(1, &out), || FakeModel).expect_err("must refuse");
+    assert!(
+        err.is_bad_input(),
+        "an existing folder is the user's to resolve"
+    );
     let message = format!("{err:#}");
     assert!(
         message.contains("--force") && message.contains(&out.display().to_string()),
@@ -282,6 +286,54 @@ fn existing_folder_is_refused_before_running_and_replaced_with_force() {
     assert!(!out.join("old.txt").exists() && out.join("summary.csv").exists());
 }
 
+/// `--force` replaces a results folder of this tool, and nothing else: not a plain file, not
+/// a folder it did not write, not one that holds the experiment file.
+#[test]
+fn force_replaces_only_a_results_folder_without_the_inputs() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let forced = |out: &Path| RunOptions {
+        force: true,
+        ..options(1, out)
+    };
+    let refuse = |exp: &Experiment, out: &Path, why: &str| {
+        let err = run_with(exp, &forced(out), || FakeModel).expect_err(why);
+        assert!(err.is_bad_input(), "{why}: {err}");
+        assert!(
+            matches!(err, crate::Error::NotReplaceable { .. }),
+            "{why}: {err}"
+        );
+    };
+    let exp = experiment(tmp.path(), 5);
+
+    let file = tmp.path().join("notes.txt");
+    fs::write(&file, "keep me").expect("write");
+    refuse(&exp, &file, "a plain file");
+    assert_eq!(fs::read_to_string(&file).expect("kept"), "keep me");
+
+    let folder = tmp.path().join("mine");
+    fs::create_dir(&folder).expect("mkdir");
+    fs::write(folder.join("thesis.tex"), "keep me").expect("write");
+    refuse(&exp, &folder, "a folder this tool did not write");
+    assert!(folder.join("thesis.tex").exists());
+
+    let results = tmp.path().join("results");
+    run_with(&exp, &options(1, &results), || FakeModel).expect("a results folder");
+    let mut inside = exp.clone();
+    inside.source = results.join("experiment.toml");
+    fs::write(&inside.source, "name = \"x\"").expect("write");
+    refuse(
+        &inside,
+        &results,
+        "a results folder that holds the experiment file",
+    );
+    assert!(inside.source.exists());
+
+    let mut from_parent = exp.clone();
+    from_parent.source = tmp.path().join("experiment.toml");
+    fs::write(&from_parent.source, "name = \"x\"").expect("write");
+    run_with(&from_parent, &forced(&results), || FakeModel).expect("the input is elsewhere");
+}
+
 #[test]
 fn failed_run_leaves_no_partial_folder() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -289,6 +341,31 @@ fn failed_run_leaves_no_partial_folder() {
     exp.arms.clear();
     assert!(run_with(&exp, &options(1, &tmp.path().join("run")), || FakeModel).is_err());
     assert!(names(tmp.path()).is_empty());
+    // Nor the parent folders it had to create on the way.
+    let nested = tmp.path().join("a/b/run");
+    assert!(run_with(&exp, &options(1, &nested), || FakeModel).is_err());
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
+    // A parent that was there stays.
+    fs::create_dir(tmp.path().join("kept")).expect("mkdir");
+    let under_kept = tmp.path().join("kept/new/run");
+    assert!(run_with(&exp, &options(1, &under_kept), || FakeModel).is_err());
+    assert_eq!(names(tmp.path()), ["kept"]);
+    assert!(names(&tmp.path().join("kept")).is_empty());
+}
+
+/// A run of one arm still writes effects.csv with its header (nothing to compare).
+#[test]
+fn one_arm_run_writes_the_effects_header() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut one = experiment(tmp.path(), 5);
+    one.arms.truncate(1);
+    run_with(&one, &options(1, &tmp.path().join("one")), || FakeModel).expect("one arm");
+    let (header, rows) = read_csv(&tmp.path().join("one").join(output::EFFECTS_CSV));
+    assert!(rows.is_empty());
+    let three = experiment(tmp.path(), 5);
+    run_with(&three, &options(1, &tmp.path().join("three")), || FakeModel).expect("three");
+    let (with_rows, _) = read_csv(&tmp.path().join("three").join(output::EFFECTS_CSV));
+    assert_eq!(header, with_rows, "the same columns as a file with rows");
 }
 
 // ---- effects against a chosen baseline, pairing, precision ----

@@ -2,6 +2,7 @@
 //! writer every job (run, shard, merge, calibrate, sensitivity) writes its folder through.
 
 use super::csv::write_csv;
+use super::{MANIFEST_JSON, PARTIAL_FORMAT, PARTIAL_JSON};
 use crate::run::Shard;
 use crate::spec::Experiment;
 use crate::{Error, Result};
@@ -45,13 +46,65 @@ fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-/// Fails, naming the folder, if `target` exists and `force` is not set; call it before
-/// running the trials, so that a refused run costs nothing and creates nothing.
-pub(crate) fn check_target_free(target: &Path, force: bool) -> Result<()> {
-    if exists(target) && !force {
+/// Fails, naming the folder, if `target` exists and `force` is not set, or if `force` is set
+/// but the target is not a folder this tool wrote that may be replaced ([`replaceable`]);
+/// called before any work, so that a refused job costs nothing and creates nothing.
+pub(crate) fn check_target_free(target: &Path, force: bool, inputs: &[PathBuf]) -> Result<()> {
+    if !exists(target) {
+        return Ok(());
+    }
+    if !force {
         return Err(Error::TargetExists(target.to_path_buf()));
     }
-    Ok(())
+    replaceable(target, inputs).map_err(|reason| Error::NotReplaceable {
+        path: target.to_path_buf(),
+        reason,
+    })
+}
+
+/// Whether `--force` may replace what is at `target`: only a results folder of this tool (it
+/// holds a manifest.json or partial.json that this tool writes), and never one that holds the
+/// current folder or an input of the job (the experiment file, a part being merged). Else the
+/// reason it may not.
+fn replaceable(target: &Path, inputs: &[PathBuf]) -> Result<(), String> {
+    let meta = fs::symlink_metadata(target).map_err(|e| format!("cannot inspect it: {e}"))?;
+    if !meta.is_dir() {
+        return Err("it is a file or a link, not a results folder".into());
+    }
+    let canonical = fs::canonicalize(target).map_err(|e| format!("cannot resolve it: {e}"))?;
+    if let Ok(here) = std::env::current_dir().and_then(fs::canonicalize)
+        && here.starts_with(&canonical)
+    {
+        return Err("it holds the current folder".into());
+    }
+    for input in inputs {
+        if let Ok(input) = fs::canonicalize(input)
+            && input.starts_with(&canonical)
+        {
+            return Err(format!(
+                "it holds {}, an input of this command",
+                input.display()
+            ));
+        }
+    }
+    if written_by_this_tool(target) {
+        Ok(())
+    } else {
+        Err("it holds no manifest.json or partial.json written by deescalate".into())
+    }
+}
+
+/// Whether `dir` holds a manifest (a JSON object with `crate_version` and `files`) or a
+/// partial result (`format` = [`PARTIAL_FORMAT`]) as this tool writes them.
+fn written_by_this_tool(dir: &Path) -> bool {
+    let json = |name: &str| -> Option<serde_json::Value> {
+        serde_json::from_slice(&fs::read(dir.join(name)).ok()?).ok()
+    };
+    let manifest = json(MANIFEST_JSON)
+        .is_some_and(|m| m.get("crate_version").is_some() && m.get("files").is_some());
+    let partial = json(PARTIAL_JSON)
+        .is_some_and(|p| p.get("format").and_then(|f| f.as_str()) == Some(PARTIAL_FORMAT));
+    manifest || partial
 }
 
 /// Removes whatever is at `path` (folder or file).
@@ -64,17 +117,21 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
 }
 
 /// A temporary sibling folder that becomes the output folder on [`Staging::commit`] and is
-/// deleted if the run fails before that.
+/// deleted if the run fails before that, with any parent folders it had to create.
 #[derive(Debug)]
 pub(crate) struct Staging {
     partial: PathBuf,
     target: PathBuf,
+    /// The job's inputs, which a forced commit must not replace.
+    inputs: Vec<PathBuf>,
+    /// The outermost parent folder this staging created (removed again if it fails).
+    created_parent: Option<PathBuf>,
     committed: bool,
 }
 
 impl Staging {
     /// Creates `.<name>.partial-<pid>` next to `target` (creating the parent if needed).
-    pub fn create(target: &Path) -> Result<Self> {
+    pub fn create(target: &Path, inputs: &[PathBuf]) -> Result<Self> {
         let name = target
             .file_name()
             .ok_or_else(|| {
@@ -89,17 +146,27 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        let created_parent = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !exists(a))
+            .last()
+            .map(Path::to_path_buf);
         fs::create_dir_all(&parent).map_err(Error::io("cannot create folder", &parent))?;
         let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
-        if exists(&partial) {
-            remove_any(&partial).map_err(Error::io("cannot remove stale folder", &partial))?;
-        }
-        fs::create_dir(&partial).map_err(Error::io("cannot create folder", &partial))?;
-        Ok(Staging {
+        let staging = Staging {
             partial,
             target: target.to_path_buf(),
+            inputs: inputs.to_vec(),
+            created_parent,
             committed: false,
-        })
+        };
+        if exists(&staging.partial) {
+            remove_any(&staging.partial)
+                .map_err(Error::io("cannot remove stale folder", &staging.partial))?;
+        }
+        fs::create_dir(&staging.partial)
+            .map_err(Error::io("cannot create folder", &staging.partial))?;
+        Ok(staging)
     }
 
     /// The folder to write the files into.
@@ -110,7 +177,7 @@ impl Staging {
     /// Moves the finished folder into place; an existing target is replaced only with
     /// `force` (moved aside, then deleted once the new folder is in place).
     pub fn commit(mut self, force: bool) -> Result<()> {
-        check_target_free(&self.target, force)?;
+        check_target_free(&self.target, force, &self.inputs)?;
         if exists(&self.target) {
             self.replace_target()?;
         } else {
@@ -159,10 +226,19 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// A run that did not commit leaves nothing behind.
+    /// A run that did not commit leaves nothing behind, not even the parent folders it made.
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = fs::remove_dir_all(&self.partial);
+        if self.committed {
+            return;
+        }
+        let _ = fs::remove_dir_all(&self.partial);
+        if let Some(outermost) = &self.created_parent {
+            // Innermost first; remove_dir leaves any folder that something else filled.
+            for dir in self.partial.ancestors().skip(1) {
+                if fs::remove_dir(dir).is_err() || dir == outermost.as_path() {
+                    break;
+                }
+            }
         }
     }
 }
@@ -222,10 +298,16 @@ pub(crate) struct Finished {
 
 impl JobFolder {
     /// Refuses (before any work, so that a refused job costs nothing) an existing `target`
-    /// unless `force`, and creates the staging folder.
-    pub fn create(target: PathBuf, force: bool, started: Started) -> Result<Self> {
-        check_target_free(&target, force)?;
-        let staging = Staging::create(&target)?;
+    /// unless `force` and it is a results folder that holds none of `inputs`, and creates the
+    /// staging folder.
+    pub fn create(
+        target: PathBuf,
+        force: bool,
+        inputs: &[PathBuf],
+        started: Started,
+    ) -> Result<Self> {
+        check_target_free(&target, force, inputs)?;
+        let staging = Staging::create(&target, inputs)?;
         Ok(JobFolder {
             staging,
             target,

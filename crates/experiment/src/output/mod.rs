@@ -25,7 +25,7 @@ mod tables;
 mod tests;
 
 pub use csv::write_rows;
-pub(crate) use folder::{Finished, JobFolder, Started, check_target_free};
+pub(crate) use folder::{Finished, JobFolder, Started};
 pub use folder::{Job, default_dir, target_dir};
 pub use format::rfc3339_utc;
 pub use manifest::{

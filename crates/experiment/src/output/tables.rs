@@ -79,6 +79,21 @@ struct EffectRow<'a> {
     interval: &'static str,
 }
 
+/// effects.csv's columns (the fields of [`EffectRow`]), for a file with no scenario arm.
+const EFFECT_COLUMNS: [&str; 11] = [
+    "scenario",
+    "baseline",
+    "metric",
+    "n",
+    "baseline_mean",
+    "scenario_mean",
+    "diff",
+    "diff_ci95_low",
+    "diff_ci95_high",
+    "rel_change",
+    "interval",
+];
+
 /// summary.csv: one row per arm and metric.
 pub(crate) fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let rows = experiment
@@ -180,6 +195,13 @@ pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Resu
                     interval,
                 })
         });
+    let mut rows = rows.peekable();
+    if rows.peek().is_none() {
+        // One arm: nothing to compare, but the file still says what it would hold.
+        let mut writer = create_csv(path)?;
+        write_record(&mut writer, path, EFFECT_COLUMNS)?;
+        return writer.flush().map_err(Error::io("cannot write", path));
+    }
     write_csv(path, rows)
 }
 

@@ -6,7 +6,8 @@
 use super::context::{Ctx, closest, is_bare_key, join, show};
 use super::error::{ConfigError, KeyKind};
 use super::settings::{
-    HORIZON_MAX, LABEL_ALLOWED, NAME_ALLOWED, PAIRING_ALLOWED, SEED_ALLOWED, SETTINGS, is_setting,
+    HORIZON_MAX, LABEL_ALLOWED, NAME_ALLOWED, NAME_MAX, PAIRING_ALLOWED, SEED_ALLOWED, SETTINGS,
+    is_setting,
 };
 use std::path::PathBuf;
 use toml::{Table, Value};
@@ -61,7 +62,7 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
 
     let name = match tree.get("name") {
         None => return Err(ctx.missing(&path1("name"), NAME_ALLOWED)),
-        Some(Value::String(s)) if is_bare_key(s) => s.clone(),
+        Some(Value::String(s)) if is_bare_key(s) && s.len() <= NAME_MAX => s.clone(),
         Some(v @ Value::String(_)) => return Err(ctx.not_allowed(&path1("name"), v, NAME_ALLOWED)),
         Some(v) => return Err(ctx.wrong_type(&path1("name"), v, NAME_ALLOWED)),
     };
@@ -76,12 +77,7 @@ pub(crate) fn parse(mut tree: Table, ctx: &Ctx) -> Result<ExperimentFile, Config
     };
     let seed = match tree.get("seed") {
         None => return Err(ctx.missing(&path1("seed"), SEED_ALLOWED)),
-        Some(v @ Value::Integer(_)) => whole(v, "seed", 0, i64::MAX, ctx)? as u64,
-        Some(v @ Value::String(s)) => s
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| ctx.not_allowed(&path1("seed"), v, SEED_ALLOWED))?,
-        Some(v) => return Err(ctx.wrong_type(&path1("seed"), v, SEED_ALLOWED)),
+        Some(v) => seed_value(v, &path1("seed"), SEED_ALLOWED, ctx)?,
     };
     let output_dir = match optional_string(&tree, "output_dir", ctx)? {
         None => PathBuf::from("results"),
@@ -200,6 +196,32 @@ fn optional_string(tree: &Table, key: &str, ctx: &Ctx) -> Result<Option<String>,
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(v) => Err(ctx.wrong_type(&path1(key), v, allowed(key))),
+    }
+}
+
+/// A seed: a whole number of at least 0, or a quoted one only where TOML's integers end (above
+/// `i64::MAX`), so that a seed written as text by mistake is not taken silently.
+pub(crate) fn seed_value(
+    v: &Value,
+    path: &[String],
+    allowed: &str,
+    ctx: &Ctx,
+) -> Result<u64, ConfigError> {
+    match v {
+        Value::Integer(i) if *i >= 0 => Ok(*i as u64),
+        Value::Integer(_) => Err(ctx.out_of_range(path, v, allowed)),
+        Value::String(s) => match s.trim().parse::<u64>() {
+            Ok(n) if n > i64::MAX as u64 => Ok(n),
+            Ok(_) => Err(ctx.not_allowed(
+                path,
+                v,
+                format!(
+                    "{allowed}; write a seed up to 9223372036854775807 as a number, without quotes"
+                ),
+            )),
+            Err(_) => Err(ctx.not_allowed(path, v, allowed)),
+        },
+        v => Err(ctx.wrong_type(path, v, allowed)),
     }
 }
 

@@ -97,8 +97,14 @@ pub(crate) const MORRIS_ALLOWED: &str = "a table with trajectories = N, levels =
 pub(crate) const PAIRING_ALLOWED: &str =
     "\"common\" (every arm of trial k on the same seed) or \"independent\" (own seed per arm)";
 
-pub(crate) const NAME_ALLOWED: &str = "a non-empty name of letters, digits, _ and -";
+/// Longest experiment name: its folder names (`<name>-calibration`, `<name>-shard-K-of-N`,
+/// the hidden `.<name>.partial-<pid>`) must stay within the 255 bytes a file name may have.
+pub(crate) const NAME_MAX: usize = 160;
+pub(crate) const NAME_ALLOWED: &str = "a non-empty name of at most 160 letters, digits, _ and -";
 pub(crate) const SEED_ALLOWED: &str = "a whole number from 0 to 18446744073709551615 (above 9223372036854775807, write it as a quoted string)";
+/// What a design's own seed allows.
+pub(crate) const DESIGN_SEED_ALLOWED: &str =
+    "a whole number of at least 0 (above 9223372036854775807, as a quoted string)";
 pub(crate) const LABEL_ALLOWED: &str = "a string";
 pub(crate) const HORIZON_MAX: i64 = 36500;
 

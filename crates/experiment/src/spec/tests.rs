@@ -556,3 +556,41 @@ fn scenarios_must_be_named_tables() {
     );
     assert_contains(&msg, &["scenarios.\"a b\""]);
 }
+
+/// A seed written as text is taken only where TOML's integers end; a name is short enough
+/// for every folder a job writes.
+#[test]
+fn quoted_seeds_and_long_names_are_refused() {
+    let text = VALID.replace("seed = 20251018", "seed = \"20251018\"");
+    let (err, msg) = error_of(&text, &[]);
+    assert!(matches!(err, ConfigError::NotAllowed { .. }), "{msg}");
+    assert_contains(
+        &msg,
+        &["seed = \"20251018\"", "as a number, without quotes"],
+    );
+    let (_, msg) = error_of(VALID, &["seed=\"7\""]);
+    assert_contains(&msg, &["--set seed", "without quotes"]);
+    let (_, msg) = error_of(
+        &format!(
+            "{VALID}\n[latin_hypercube]\npoints = 2\nseed = \"3\"\n\"pakistan.anger_decay\" = {{}}\n"
+        ),
+        &[],
+    );
+    assert_contains(&msg, &["latin_hypercube.seed", "without quotes"]);
+    let (_, _, ok) = load_text(
+        &VALID.replace("seed = 20251018", "seed = \"18446744073709551615\""),
+        &Overrides::none(),
+    );
+    assert_eq!(ok.expect("a seed above i64::MAX as text").seed, u64::MAX);
+
+    let long = "n".repeat(161);
+    let (_, msg) = error_of(VALID, &[&format!("name={long}")]);
+    assert_contains(&msg, &["at most 160"]);
+    let (_, _, ok) = load_text(
+        VALID,
+        &Overrides::none()
+            .with_set(&format!("name={}", "n".repeat(160)))
+            .unwrap(),
+    );
+    assert!(ok.is_ok(), "160 characters are allowed");
+}

@@ -33,7 +33,8 @@ mod tests;
 use super::context::{Ctx, show};
 use super::error::{ConfigError, KeyKind};
 use super::registry::Registry;
-use super::schema::ArmSpec;
+use super::schema::{ArmSpec, seed_value};
+use super::settings::DESIGN_SEED_ALLOWED;
 use super::tree;
 use crate::text::plain;
 use rand::RngExt;
@@ -211,15 +212,9 @@ pub(crate) fn design_seed(
     default: u64,
     ctx: &Ctx,
 ) -> Result<u64, ConfigError> {
-    let path = p(&[section, "seed"]);
     match table.get("seed") {
         None => Ok(default),
-        Some(Value::Integer(i)) if *i >= 0 => Ok(*i as u64),
-        Some(v @ Value::String(s)) => s
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| ctx.not_allowed(&path, v, "a whole number of at least 0")),
-        Some(v) => Err(ctx.out_of_range(&path, v, "a whole number of at least 0")),
+        Some(v) => seed_value(v, &p(&[section, "seed"]), DESIGN_SEED_ALLOWED, ctx),
     }
 }
 
