@@ -302,10 +302,44 @@ fn damaged_parts_are_refused_and_nothing_is_written() {
 
     let future = copy("future");
     let text = fs::read_to_string(future.join("partial.json")).unwrap();
-    let text = text.replacen("\"format_version\":1", "\"format_version\":99", 1);
+    let version = format!(
+        "\"format_version\":{}",
+        text.split("\"format_version\":")
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+    );
+    let text = text.replacen(&version, "\"format_version\":99", 1);
     fs::write(future.join("partial.json"), text).unwrap();
     let stderr = setup.merge_fails(&[&parts[0], &future]);
     assert!(stderr.contains("partial format version 99"), "{stderr}");
+
+    // A count changed in the statistics, and a header (shard identity) copied onto another
+    // shard's statistics: neither matches the recorded digest.
+    let recount = copy("recount");
+    let text = fs::read_to_string(recount.join("partial.json")).unwrap();
+    let at = text.find("\"n\":").unwrap() + 4;
+    let digits = text[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let n: u64 = text[at..at + digits].parse().unwrap();
+    let text = format!("{}{}{}", &text[..at], n + 1, &text[at + digits..]);
+    fs::write(recount.join("partial.json"), text).unwrap();
+    let stderr = setup.merge_fails(&[&parts[0], &recount]);
+    assert!(
+        stderr.contains("recount") && stderr.contains("SHA-256"),
+        "{stderr}"
+    );
+
+    let relabelled = copy("relabelled");
+    let text = fs::read_to_string(relabelled.join("partial.json")).unwrap();
+    let text = text.replacen("\"shard\":2", "\"shard\":1", 1);
+    fs::write(relabelled.join("partial.json"), text).unwrap();
+    let stderr = setup.merge_fails(&[&parts[1], &relabelled]);
+    assert!(
+        stderr.contains("relabelled") && stderr.contains("SHA-256"),
+        "{stderr}"
+    );
 
     let leftovers: Vec<_> = fs::read_dir(setup.dir.path())
         .unwrap()

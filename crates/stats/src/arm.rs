@@ -107,6 +107,22 @@ impl ArmStats {
         self.timeseries.n()
     }
 
+    /// Checks the invariants of every accumulator for `trials` trials ([`MetricAcc::check`],
+    /// [`PairedAcc::check`], [`TimeseriesAcc::check`]): what a merge verifies before it trusts
+    /// statistics read from a file. The metric and the reason if not.
+    pub fn check(&self, trials: u64) -> Result<(), String> {
+        self.timeseries.check(trials)?;
+        for (acc, spec) in self.metrics.iter().zip(METRICS) {
+            acc.check(trials, spec.always_defined)
+                .map_err(|e| format!("{}: {e}", spec.name))?;
+        }
+        for (acc, spec) in self.paired.iter().zip(METRICS) {
+            acc.check(trials)
+                .map_err(|e| format!("{} (paired): {e}", spec.name))?;
+        }
+        Ok(())
+    }
+
     /// Summaries in `METRICS` order.
     pub fn summaries(&self) -> Vec<Summary> {
         self.metrics

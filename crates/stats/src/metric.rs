@@ -157,6 +157,76 @@ impl MetricAcc {
         *self.histogram.entry(bucket_key(q)).or_insert(0) += 1;
     }
 
+    /// Checks what any accumulator filled by [`MetricAcc::push`] satisfies, for `trials`
+    /// trials (all of which define the metric if `always_defined`): counts agree with the
+    /// histogram, the extremes bound the sum, the sum of squares is consistent with the sum.
+    /// Catches statistics damaged or edited after they were written; the reason if not.
+    pub fn check(&self, trials: u64, always_defined: bool) -> Result<(), String> {
+        let n = self.n;
+        if n.checked_add(self.non_finite)
+            .is_none_or(|all| all > trials)
+        {
+            return Err(format!(
+                "{n} values (and {} not finite) from {trials} trials",
+                self.non_finite
+            ));
+        }
+        if always_defined && n + self.non_finite != trials {
+            return Err(format!(
+                "{n} values of a metric every one of {trials} trials defines"
+            ));
+        }
+        let counted: u128 = self.histogram.values().map(|&c| u128::from(c)).sum();
+        if counted != u128::from(n) || self.histogram.values().any(|&c| c == 0) {
+            return Err(format!("a histogram of {counted} values for n = {n}"));
+        }
+        if n == 0 {
+            let empty = self.sum == 0
+                && self.sum_sq == 0
+                && self.min == i64::MAX
+                && self.min == -(self.max + 1);
+            return if empty {
+                Ok(())
+            } else {
+                Err("sums or extremes without values".into())
+            };
+        }
+        let (lo, hi) = (i128::from(self.min), i128::from(self.max));
+        let wide_n = i128::from(n);
+        let sum_in_range = self.sum == i128::MAX
+            || self.sum == i128::MIN
+            || (lo.saturating_mul(wide_n) <= self.sum && self.sum <= hi.saturating_mul(wide_n));
+        if self.min > self.max || !sum_in_range {
+            return Err(format!(
+                "sum {} outside n × [min, max] = {n} × [{}, {}]",
+                self.sum, self.min, self.max
+            ));
+        }
+        let (key_lo, key_hi) = (bucket_key(self.min), bucket_key(self.max));
+        let keys = self.histogram.keys();
+        if keys.clone().any(|&k| k < key_lo || k > key_hi)
+            || !self.histogram.contains_key(&key_lo)
+            || !self.histogram.contains_key(&key_hi)
+        {
+            return Err("histogram buckets outside [min, max]".into());
+        }
+        // n Σq² ≥ (Σq)² (Cauchy–Schwarz); sums too large to multiply exactly are not checked.
+        let consistent = match wide_n
+            .checked_mul(self.sum_sq)
+            .zip(self.sum.checked_mul(self.sum))
+        {
+            Some((a, b)) => a >= b,
+            None => true,
+        };
+        if self.sum_sq < 0 || !consistent {
+            return Err(format!(
+                "a sum of squares {} below what the sum {} implies",
+                self.sum_sq, self.sum
+            ));
+        }
+        Ok(())
+    }
+
     /// Adds everything `other` holds (exact: the result does not depend on merge order).
     pub fn merge(&mut self, other: &Self) {
         assert_eq!(

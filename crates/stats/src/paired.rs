@@ -72,6 +72,41 @@ impl PairedAcc {
         self.sum_scenario = self.sum_scenario.saturating_add(s);
     }
 
+    /// Checks what any accumulator filled by [`PairedAcc::push`] satisfies for `trials`
+    /// trials: the differences add up to the difference of the sums, and their sum of squares
+    /// is consistent with their sum. The reason if not.
+    pub fn check(&self, trials: u64) -> Result<(), String> {
+        if self.n > trials {
+            return Err(format!("{} paired values from {trials} trials", self.n));
+        }
+        let saturated = [
+            self.sum_diff,
+            self.sum_diff_sq,
+            self.sum_baseline,
+            self.sum_scenario,
+        ]
+        .iter()
+        .any(|&x| x == i128::MAX || x == i128::MIN);
+        if saturated {
+            return Ok(());
+        }
+        if self.sum_scenario.checked_sub(self.sum_baseline) != Some(self.sum_diff) {
+            return Err("paired differences that do not add up to the arms' sums".into());
+        }
+        let n = i128::from(self.n);
+        let consistent = match n
+            .checked_mul(self.sum_diff_sq)
+            .zip(self.sum_diff.checked_mul(self.sum_diff))
+        {
+            Some((a, b)) => a >= b,
+            None => true,
+        };
+        if self.sum_diff_sq < 0 || !consistent || (self.n == 0 && self.sum_diff_sq != 0) {
+            return Err("a sum of squared differences below what their sum implies".into());
+        }
+        Ok(())
+    }
+
     /// Adds everything `other` holds (exact, order-independent).
     pub fn merge(&mut self, other: &Self) {
         assert_eq!(

@@ -386,3 +386,41 @@ fn intervals_of_non_negative_metrics_stop_at_zero() {
     assert_eq!(s.ci95_low, Some(0.0));
     assert!(s.ci95_high.unwrap() > 4.0);
 }
+
+/// Statistics read back from a file are checked: counts that disagree with the histogram, a
+/// sum of squares below what the sum implies, or a sum outside n × [min, max] are refused.
+#[test]
+fn damaged_accumulators_fail_their_check() {
+    let mut arm = ArmStats::new(false, 3);
+    for k in 0..20u32 {
+        let outcomes = model::Outcomes {
+            attacks: f64::from(k % 7),
+            final_militant_strength: 100.0 + f64::from(k),
+            ..Default::default()
+        };
+        arm.record_trial(
+            &outcomes,
+            &model::Outcomes::default(),
+            &[model::DayRecord::default(); 3],
+        );
+    }
+    assert_eq!(arm.check(20), Ok(()));
+    assert!(
+        arm.check(21).is_err(),
+        "the trial count is part of the check"
+    );
+    let text = serde_json::to_string(&arm).expect("serialisable");
+    let damaged = |from: &str, to: &str| -> ArmStats {
+        assert!(text.contains(from), "{from}");
+        serde_json::from_str(&text.replacen(from, to, 1)).expect("still parses")
+    };
+    // The first metric is open_war (always 0 here): n = 20, Σq = 0, Σq² = 0.
+    for (from, to, what) in [
+        ("\"n\":20", "\"n\":19", "n disagrees with the histogram"),
+        ("\"sum_sq\":0", "\"sum_sq\":-1", "a negative sum of squares"),
+        ("\"sum\":0", "\"sum\":5", "a sum outside n × [min, max]"),
+    ] {
+        let err = damaged(from, to).check(20).expect_err(what);
+        assert!(err.starts_with("open_war"), "{what}: {err}");
+    }
+}

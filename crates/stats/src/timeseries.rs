@@ -39,6 +39,25 @@ pub struct TimeseriesRow {
 }
 
 impl TimeseriesAcc {
+    /// Checks that `trials` trials were recorded and every day counts each of them on one
+    /// rung. The reason if not.
+    pub fn check(&self, trials: u64) -> Result<(), String> {
+        if self.n != trials {
+            return Err(format!("a timeseries of {} trials for {trials}", self.n));
+        }
+        match self
+            .days
+            .iter()
+            .position(|d| d.rungs.iter().sum::<u64>() != self.n)
+        {
+            Some(day) => Err(format!(
+                "day {} does not count every trial on one rung",
+                day + 1
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// An empty accumulator for runs of `horizon_days` days.
     pub fn new(horizon_days: u32) -> Self {
         TimeseriesAcc {

@@ -228,6 +228,13 @@ fn read_part(arg: &Path) -> Result<Part, ShardError> {
             format!("shard {}/{} is not a shard", partial.shard, partial.shards),
         )
     })?;
+    if partial.statistics_digest() != partial.statistics_sha256 {
+        return Err(corrupt(
+            &file,
+            "its statistics and shard do not match their recorded SHA-256 (changed after the \
+             shard ran)",
+        ));
+    }
     let range = shard.trials(partial.trials_per_arm);
     if (partial.trial_start, partial.trial_end) != (range.start, range.end) {
         return Err(corrupt(
@@ -360,6 +367,15 @@ fn check_statistics(part: &Part, experiment: &Experiment) -> Result<(), ShardErr
                 ),
             ));
         }
+        if let Err(reason) = stats.check(expected) {
+            return Err(corrupt(
+                &part.file,
+                format!(
+                    "the statistics of arm `{}` are inconsistent: {reason}",
+                    arm.id
+                ),
+            ));
+        }
         if stats.trials() != expected {
             return Err(corrupt(
                 &part.file,
@@ -463,6 +479,11 @@ mod tests {
             started_utc: String::new(),
             trials_csv: None,
             arms: vec![arm.clone()],
+            statistics_sha256: String::new(),
+        };
+        let partial = Partial {
+            statistics_sha256: partial.statistics_digest(),
+            ..partial
         };
         let dir = tempfile::tempdir().unwrap();
         write_partial(&dir.path().join(output::PARTIAL_JSON), &partial).unwrap();

@@ -75,6 +75,11 @@ pub(crate) fn run_shard_with<S: Simulator>(
         started_utc: output::rfc3339_utc(started.at),
         trials_csv,
         arms: results.arms,
+        statistics_sha256: String::new(),
+    };
+    let partial = Partial {
+        statistics_sha256: partial.statistics_digest(),
+        ..partial
     };
     output::write_partial(&folder.add(output::PARTIAL_JSON), &partial)?;
     let finished = folder.commit()?;

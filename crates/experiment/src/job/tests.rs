@@ -353,6 +353,36 @@ fn failed_run_leaves_no_partial_folder() {
     assert!(names(&tmp.path().join("kept")).is_empty());
 }
 
+/// Staging folders that killed runs left behind are removed when their process is gone, and
+/// kept while it runs.
+#[test]
+fn stale_staging_folders_of_dead_processes_are_cleaned() {
+    if !Path::new("/proc/self").exists() {
+        return; // Only where the process table can be read.
+    }
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let exp = experiment(tmp.path(), 5);
+    // pid_max on Linux is at most 2^22, so this process cannot exist; pid 1 always runs.
+    let dead = tmp.path().join(".run.partial-4194305");
+    let aside = tmp.path().join(".run.old-4194306");
+    let alive = tmp.path().join(".run.partial-1");
+    let other = tmp.path().join(".other.partial-4194305");
+    for dir in [&dead, &aside, &alive, &other] {
+        fs::create_dir(dir).expect("mkdir");
+        fs::write(dir.join("summary.csv"), "half").expect("write");
+    }
+    run_with(&exp, &options(1, &tmp.path().join("run")), || FakeModel).expect("run");
+    assert!(
+        !dead.exists() && !aside.exists(),
+        "a dead process's folders are removed"
+    );
+    assert!(alive.exists(), "a running process's folder is kept");
+    assert!(
+        other.exists(),
+        "another experiment's folder is not ours to judge"
+    );
+}
+
 /// A run of one arm still writes effects.csv with its header (nothing to compare).
 #[test]
 fn one_arm_run_writes_the_effects_header() {

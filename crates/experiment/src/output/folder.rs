@@ -152,6 +152,7 @@ impl Staging {
             .last()
             .map(Path::to_path_buf);
         fs::create_dir_all(&parent).map_err(Error::io("cannot create folder", &parent))?;
+        clean_stale(&parent, &name);
         let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
         let staging = Staging {
             partial,
@@ -222,6 +223,36 @@ impl Staging {
             }
             .context(format!("replaced {}", self.target.display()))
         })
+    }
+}
+
+/// Removes the staging folders (`.<name>.partial-<pid>`, and `.<name>.old-<pid>` copies moved
+/// aside) that processes which no longer run left next to `<name>` when they were killed.
+/// Only where it can tell whether a process runs (Linux's /proc); elsewhere they stay.
+fn clean_stale(parent: &Path, name: &str) {
+    let proc_root = Path::new("/proc/self");
+    if !proc_root.exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.partial-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let pid = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = remove_any(&entry.path());
+        }
     }
 }
 

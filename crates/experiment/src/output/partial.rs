@@ -21,7 +21,7 @@ pub const PARTIAL_JSON: &str = "partial.json";
 /// The `format` field of every partial.json.
 pub const PARTIAL_FORMAT: &str = "deescalate-partial";
 /// Bumped whenever the layout of partial.json or of the accumulators changes.
-pub const PARTIAL_FORMAT_VERSION: u32 = 1;
+pub const PARTIAL_FORMAT_VERSION: u32 = 2;
 
 /// Size, data rows and SHA-256 of a CSV file with a header row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +67,50 @@ pub struct Partial {
     pub trials_csv: Option<FileDigest>,
     /// Every arm's statistics over this shard's trials, in experiment order.
     pub arms: Vec<ArmStats>,
+    /// SHA-256 of what the statistics are and which share of which experiment they cover
+    /// ([`Partial::statistics_digest`]): a changed count, a swapped arm or a header copied
+    /// from another shard no longer matches it.
+    pub statistics_sha256: String,
+}
+
+/// What the statistics digest covers, in a fixed order.
+#[derive(Serialize)]
+struct DigestedPart<'a> {
+    experiment: &'a str,
+    seed: u64,
+    checksum: &'a str,
+    shard: u64,
+    shards: u64,
+    trials_per_arm: u64,
+    trial_start: u64,
+    trial_end: u64,
+    pairing: Pairing,
+    trials_csv: &'a Option<FileDigest>,
+    arms: &'a [ArmStats],
+}
+
+impl Partial {
+    /// SHA-256 (hex) of the statistics together with the shard's identity: the experiment,
+    /// seed and checksum, the shard and its trial range, the pairing, the trials.csv digest and
+    /// every arm's accumulators (JSON, whose integers keep the 128-bit sums exact).
+    pub fn statistics_digest(&self) -> String {
+        let covered = DigestedPart {
+            experiment: &self.experiment,
+            seed: self.seed,
+            checksum: &self.checksum,
+            shard: self.shard,
+            shards: self.shards,
+            trials_per_arm: self.trials_per_arm,
+            trial_start: self.trial_start,
+            trial_end: self.trial_end,
+            pairing: self.pairing,
+            trials_csv: &self.trials_csv,
+            arms: &self.arms,
+        };
+        // Plain data always serialises.
+        let bytes = serde_json::to_vec(&covered).unwrap_or_default();
+        hex(&Sha256::digest(&bytes))
+    }
 }
 
 /// Writes `partial` as JSON to `path`.
