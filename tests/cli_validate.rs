@@ -125,6 +125,47 @@ fn usage_errors_exit_2() {
     assert_eq!(deescalate(&["--help"]).status.code(), Some(0));
 }
 
+/// Requests too large to carry out are refused at once with the numbers, writing nothing; a
+/// pathological key is named in a message of ordinary length.
+#[test]
+fn oversized_requests_are_refused_with_their_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("x.toml");
+    std::fs::write(&config, "name = \"x\"\ntrials = 5\nseed = 1\n").unwrap();
+    let out = dir.path().join("out");
+    let threads = deescalate(&[
+        "run",
+        config.to_str().unwrap(),
+        "--threads",
+        "100000",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-progress",
+    ]);
+    assert_eq!(threads.status.code(), Some(2));
+    let stderr = text(&threads.stderr);
+    assert!(
+        stderr.contains("100000") && stderr.contains("1 to 1024"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+
+    let key = "a".repeat(100_000);
+    std::fs::write(
+        &config,
+        format!("name = \"x\"\ntrials = 5\nseed = 1\n[baseline]\n{key} = 1\n"),
+    )
+    .unwrap();
+    let long = deescalate(&["validate", config.to_str().unwrap()]);
+    assert_eq!(long.status.code(), Some(2));
+    let stderr = text(&long.stderr);
+    assert!(
+        stderr.contains("is not a parameter") && stderr.len() < 400,
+        "{}",
+        &stderr[..400.min(stderr.len())]
+    );
+}
+
 #[test]
 fn params_and_metrics_list_as_table_and_csv() {
     let out = deescalate(&["params", "--csv"]);

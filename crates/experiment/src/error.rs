@@ -50,9 +50,13 @@ pub enum Error {
         #[source]
         source: serde_json::Error,
     },
-    /// A request the library cannot carry out as asked (e.g. zero threads).
+    /// A request that cannot be carried out as asked (zero or too many threads, a screening
+    /// without `[morris]`): bad input.
     #[error("{0}")]
     Unusable(String),
+    /// The machine could not provide what valid work needs (threads, for example).
+    #[error("{0}")]
+    Resources(String),
     /// A broken internal invariant: a bug, not the user's input.
     #[error("internal error (please report it): {0}")]
     Internal(String),
@@ -74,7 +78,10 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Config(e) => e.is_bad_input(),
-            Error::Shard(_) | Error::TargetExists(_) | Error::NotReplaceable { .. } => true,
+            Error::Shard(_)
+            | Error::TargetExists(_)
+            | Error::NotReplaceable { .. }
+            | Error::Unusable(_) => true,
             // A path the user named that cannot be used as given (missing, not allowed, of the
             // wrong kind); a full disk or a broken device is not the input's fault.
             Error::Io { source, .. } => matches!(

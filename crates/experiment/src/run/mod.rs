@@ -233,6 +233,10 @@ fn batches<S: Simulator>(
     })
 }
 
+/// The most worker threads a run may ask for: far above any machine's cores, far below what
+/// takes the system long to refuse.
+pub const MAX_THREADS: usize = 1024;
+
 /// The number of worker threads: as asked, else all cores.
 pub fn thread_count(requested: Option<usize>) -> Result<usize> {
     let threads = match requested {
@@ -241,10 +245,11 @@ pub fn thread_count(requested: Option<usize>) -> Result<usize> {
             .map_err(|_| Error::Unusable("cannot count the CPU cores; pass --threads".into()))?
             .get(),
     };
-    if threads == 0 {
-        return Err(Error::Unusable(
-            "the number of threads must be at least 1".into(),
-        ));
+    if !(1..=MAX_THREADS).contains(&threads) {
+        return Err(Error::Unusable(format!(
+            "{threads} worker threads asked for; allowed is 1 to {MAX_THREADS} (this machine has {} cores)",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        )));
     }
     Ok(threads)
 }

@@ -150,7 +150,7 @@ pub(crate) fn execute<S: Simulator>(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Unusable(format!("cannot start the worker threads: {e}")))?;
+        .map_err(|e| Error::Resources(format!("cannot start the worker threads: {e}")))?;
     let plan = Plan {
         experiment,
         pairing,

@@ -29,8 +29,11 @@ pub(crate) fn join(path: &[String]) -> String {
 
 /// A value as it would be written in TOML, shortened for messages.
 pub(crate) fn show(v: &Value) -> String {
-    let s = v.to_string();
-    let s = s.trim();
+    shorten(v.to_string().trim())
+}
+
+/// Text for a message, cut to 80 characters (a key or value can be arbitrarily long).
+fn shorten(s: &str) -> String {
     if s.chars().count() > 80 {
         let cut: String = s.chars().take(77).collect();
         format!("{cut}…")
@@ -44,8 +47,15 @@ pub(crate) fn closest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // A score of 0.7 needs lengths within 30% of each other: skipping the others first keeps
+    // a pathological word (a million characters) from costing a distance to every key.
+    let len = word.chars().count();
     candidates
         .into_iter()
+        .filter(|c| {
+            let other = c.chars().count();
+            len.abs_diff(other) * 10 <= 3 * len.max(other)
+        })
         .map(|c| (strsim::normalized_damerau_levenshtein(word, c), c))
         .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -87,7 +97,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn key(&self, path: &[String]) -> String {
-        self.origins.display(path)
+        shorten(&self.origins.display(path))
     }
     pub fn file(&self) -> PathBuf {
         self.file.to_path_buf()
