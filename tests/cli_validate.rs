@@ -223,6 +223,21 @@ fn validate_prints_design_points_and_total_trials() {
     ] {
         assert!(stdout.contains(part), "`{part}` missing from:\n{stdout}");
     }
+    // A large design is summarised after the first 100 arms.
+    let large = write_config(dir.path(), &DESIGN.replace("steps = 3", "steps = 150"));
+    let listing = text(&deescalate(&["validate", &large]).stdout);
+    assert!(
+        listing.contains("… and 202 more arms, to mediation.p300"),
+        "{listing}"
+    );
+    let larger = write_config(dir.path(), &DESIGN.replace("steps = 3", "steps = 5000"));
+    let longer = text(&deescalate(&["validate", &larger]).stdout);
+    assert!(longer.contains("… and 9902 more arms"), "{longer}");
+    assert_eq!(
+        longer.lines().count(),
+        listing.lines().count(),
+        "the listing does not grow with the design"
+    );
     let bad = write_config(
         dir.path(),
         &DESIGN.replace("steps = 3", "steps = 3, step = 1"),

@@ -13,6 +13,9 @@ pub(crate) struct ValidateArgs {
     config: ConfigArgs,
 }
 
+/// Arms listed one by one; a larger design is summarised (its listing would run to megabytes).
+const LISTED_ARMS: usize = 100;
+
 /// `validate`: loads the file (every error exits 2 there) and describes it.
 pub(crate) fn validate(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let experiment = args.config.load()?;
@@ -43,7 +46,7 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
     )?;
     writeln!(out, "arms          {}", e.arms.len())?;
     let baseline = e.arms.first();
-    for (i, arm) in e.arms.iter().enumerate() {
+    for (i, arm) in e.arms.iter().enumerate().take(LISTED_ARMS) {
         writeln!(out, "  {:<12} {}", arm.id, arm.label)?;
         if arm.overrides.is_empty() {
             writeln!(out, "      (model defaults)")?;
@@ -55,6 +58,14 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             let note = if inherited { "   (from baseline)" } else { "" };
             writeln!(out, "      {key} = {value}{note}")?;
         }
+    }
+    if let Some(last) = e.arms.last().filter(|_| e.arms.len() > LISTED_ARMS) {
+        writeln!(
+            out,
+            "  … and {} more arms, to {} (every arm's parameters: scenarios.csv of a run)",
+            e.arms.len() - LISTED_ARMS,
+            last.id
+        )?;
     }
     let points: usize = e.design_points.iter().map(|(_, n)| n).sum();
     let designs = e
