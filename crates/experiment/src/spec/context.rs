@@ -149,3 +149,17 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// A key path from its segments.
+pub(crate) fn p(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+/// A TOML value as a number, if it is one.
+pub(crate) fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Float(x) => Some(*x),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}

@@ -7,7 +7,7 @@
 //! max_trials = 20000                               # optional, default 20000
 //! ```
 
-use super::context::{Ctx, show};
+use super::context::{Ctx, number, p, show};
 use super::error::{ConfigError, KeyKind};
 use super::settings::PRECISION_ALLOWED;
 use model::METRICS;
@@ -37,18 +37,6 @@ impl Precision {
             half_width,
             max_trials,
         })
-    }
-}
-
-fn p(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|s| s.to_string()).collect()
-}
-
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Float(x) => Some(*x),
-        Value::Integer(i) => Some(*i as f64),
-        _ => None,
     }
 }
 

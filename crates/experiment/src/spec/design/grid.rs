@@ -1,7 +1,8 @@
 //! The full-factorial grid of `[sweep]`: every combination of each parameter's values.
 
-use super::{Design, DesignPoints, MAX_POINTS, arms_of, number, numeric, p, params_of};
+use super::{Design, DesignPoints, MAX_POINTS, arms_of, numeric, params_of};
 use crate::spec::context::Ctx;
+use crate::spec::context::{number, p};
 use crate::spec::error::ConfigError;
 use crate::spec::registry::{Registry, check_leaf};
 use crate::spec::settings::SWEEP_ALLOWED;

@@ -2,10 +2,10 @@
 //! every parameter, each of the `points` equal slices of its range holds exactly one point.
 
 use super::{
-    Design, DesignPoints, MAX_POINTS, UnitRange, arms_of, design_seed, number, p, params_of,
-    shuffle,
+    Design, DesignPoints, MAX_POINTS, UnitRange, arms_of, design_seed, params_of, shuffle,
 };
 use crate::spec::context::Ctx;
+use crate::spec::context::{number, p};
 use crate::spec::error::ConfigError;
 use crate::spec::registry::Registry;
 use crate::spec::settings::LHS_ALLOWED;

@@ -30,7 +30,7 @@ pub mod morris;
 #[cfg(test)]
 mod tests;
 
-use super::context::{Ctx, show};
+use super::context::{Ctx, p, show};
 use super::error::{ConfigError, KeyKind};
 use super::registry::Registry;
 use super::schema::{ArmSpec, seed_value};
@@ -113,10 +113,6 @@ pub(crate) fn shuffle<T>(rng: &mut ChaCha8Rng, items: &mut [T]) {
     }
 }
 
-pub(crate) fn p(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|s| s.to_string()).collect()
-}
-
 /// Flattens a design table into (parameter key, value) pairs, by the registry: quoted dotted
 /// keys and nested tables both work. Keys in `reserved` are skipped at the top.
 pub(crate) fn params_of(
@@ -194,14 +190,6 @@ pub(crate) fn arms_of(
             Ok(Some((ids, path, v.clone())))
         }
         Some(v) => Err(ctx.wrong_type(&path, v, "a non-empty list of arm ids")),
-    }
-}
-
-pub(crate) fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Float(x) => Some(*x),
-        Value::Integer(i) => Some(*i as f64),
-        _ => None,
     }
 }
 

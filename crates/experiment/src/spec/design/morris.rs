@@ -16,7 +16,7 @@
 //! (their elementary effects are zero by construction). Default metrics: [`DEFAULT_METRICS`].
 
 use super::{Design, UnitRange, design_seed, shuffle};
-use crate::spec::context::{Ctx, show};
+use crate::spec::context::{Ctx, p, show};
 use crate::spec::error::{ConfigError, KeyKind};
 use crate::spec::quantity::Quantity;
 use crate::spec::registry::Registry;
@@ -64,10 +64,6 @@ pub struct Morris {
     pub parameters_given: bool,
     /// Metrics or derived quantities screened.
     pub metrics: Vec<String>,
-}
-
-fn p(parts: &[&str]) -> Vec<String> {
-    parts.iter().map(|s| s.to_string()).collect()
 }
 
 fn whole(
@@ -404,6 +400,56 @@ pub fn factors(morris: &Morris) -> Result<Vec<Factor>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As a `Design`, the trajectories' points are every trajectory's points in order, each
+    /// inside its factor's range, consecutive points of a trajectory differing in one key.
+    #[test]
+    fn trajectories_as_a_design_list_every_point_in_range() {
+        let morris = Morris {
+            trajectories: 3,
+            levels: 4,
+            trials: None,
+            seed: 11,
+            parameters: vec![],
+            parameters_given: true,
+            metrics: vec![],
+        };
+        let factors = vec![
+            Factor {
+                key: "pakistan.anger_decay".into(),
+                range: UnitRange {
+                    low: 0.05,
+                    high: 0.2,
+                    whole: false,
+                },
+            },
+            Factor {
+                key: "militants.max_cells".into(),
+                range: UnitRange {
+                    low: 120.0,
+                    high: 250.0,
+                    whole: true,
+                },
+            },
+        ];
+        let plan = Trajectories::new(&morris, factors);
+        let points = plan.points();
+        assert_eq!(points.len(), 3 * 3, "r trajectories of k + 1 points");
+        assert_eq!(plan.keys(), ["pakistan.anger_decay", "militants.max_cells"]);
+        for (t, chunk) in points.chunks(3).enumerate() {
+            assert_eq!(chunk, plan.trajectory(t).as_slice());
+            for pair in chunk.windows(2) {
+                let changed = pair[0].iter().zip(&pair[1]).filter(|(a, b)| a != b).count();
+                assert_eq!(changed, 1, "one parameter per step");
+            }
+        }
+        for point in &points {
+            let x = point[0].as_float().expect("real");
+            assert!((0.05..=0.2).contains(&x), "{x}");
+            let n = point[1].as_integer().expect("whole");
+            assert!((120..=250).contains(&n), "{n}");
+        }
+    }
 
     #[test]
     fn each_step_moves_one_parameter_by_delta_and_every_parameter_once() {
