@@ -14,6 +14,16 @@ pub struct Pakistan {
     pub trust_in_af: f64,
     /// Economic stress (0-1), raised by closures.
     pub economic_stress: f64,
+    /// Political volatility today (0-1): the baseline, raised by shocks that fade.
+    pub volatility: f64,
+    /// Threat on the India front today (0-1): the baseline, or the crisis level during a crisis.
+    pub india_threat: f64,
+    /// A crisis with India lasts until this day (exclusive).
+    pub india_crisis_until: u32,
+    /// Day the next crisis with India begins.
+    pub next_india_crisis: u32,
+    /// Day of the next political shock.
+    pub next_political_shock: u32,
     /// Day of the trigger attack awaiting an answer, if a strike is pending.
     pub strike_pending_since: Option<u32>,
     /// Whether Pakistan has closed the crossings (a coercive measure).
@@ -47,6 +57,10 @@ pub struct Afghanistan {
     pub generational_resentment: f64,
     /// Day of the strike awaiting an answer on border posts, if any.
     pub retaliation_pending_since: Option<u32>,
+    /// Whether the standing channel handled the strike awaiting an answer (its hazard halves).
+    pub strike_handled: bool,
+    /// Economic stress (0-1): the economic fragility, raised by closed crossings and lost trade.
+    pub economic_stress: f64,
 }
 
 impl Afghanistan {
@@ -164,6 +178,12 @@ pub struct Sector {
 pub struct MediatorState {
     /// Whether it is engaged in the crisis now.
     pub engaged: bool,
+    /// Whether it engaged of its own accord (the crisis reached its readiness rung), rather
+    /// than being drawn in early by the mediation measure.
+    pub own_accord: bool,
+    /// Credibility (0-1, 1 at the start): falls when a ceasefire or agreement it oversees is
+    /// broken, recovers slowly; it scales acceptance.
+    pub credibility: f64,
 }
 
 /// The Afghan refugee population in Pakistan.

@@ -9,6 +9,7 @@
 
 pub mod agents;
 pub mod cells;
+pub mod decision;
 pub mod derived;
 pub mod draw;
 pub mod measures;

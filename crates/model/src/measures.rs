@@ -166,8 +166,10 @@ measures! {
     /// Strategic patience: higher thresholds and more proportionate responses.
     strategic_patience: StrategicPatience {
         source: "001 \"strategic patience\"; 000 \"calibrate its responses with strategic foresight\"";
-        /// Share by which full intensity raises the strike, coercion and war thresholds (toward 1).
-        threshold_raise: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "share", "assumption";
+        /// Share by which full intensity raises the strike and coercion thresholds (toward 1).
+        threshold_raise: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.2, 0.6), "share", "assumption: patience that still answers the gravest attacks (thresholds move 40% of the way to 1 at full intensity)";
+        /// Share by which full intensity raises the open-war threshold (toward 1): patience is about answering attacks, so it restrains the choice of war less than the choice to strike.
+        war_threshold_raise: f64 = 0.2, Domain::real(0.0, 1.0).plausible(0.0, 0.4), "share", "assumption: 001 \"thresholds and proportionality of responses\" concerns responses to attacks; once the border is fighting, war is a different decision";
         /// Share by which full intensity shrinks strikes.
         magnitude_cut: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.2, 0.6), "share", "assumption";
     }

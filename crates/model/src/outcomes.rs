@@ -118,8 +118,16 @@ metrics! {
     strike_delay_days: Option<f64>, Real, 0.001, "days";
     /// Mean days from a strike to Kabul's armed response on border posts (trials with responses).
     response_delay_days: Option<f64>, Real, 0.001, "days";
-    /// Factional splits of the Taliban movement provoked by crackdowns (defectors join the TTP).
+    /// Factional splits of the Taliban movement provoked by crackdowns (splinters join the rival group).
     factional_splits: f64, Count, 1.0, "splits";
+    /// Attacks by the rival group (ISKP-like), in Pakistan and in Afghanistan.
+    rival_attacks: f64, Count, 1.0, "attacks";
+    /// Deaths in the rival group's attacks, in both countries.
+    rival_fatalities: f64, Count, 1.0, "deaths";
+    /// TTP spoiler attacks launched against a ceasefire or an agreement (foiled ones included).
+    spoiler_attacks: f64, Count, 1.0, "attacks";
+    /// Border clashes Kabul's forces started unprompted (not answering a strike).
+    kabul_initiated_clashes: f64, Count, 1.0, "clashes";
     /// Armed clashes between border posts (local, retaliatory and in open war).
     border_clashes: f64, Count, 1.0, "clashes";
     /// Official accusations by Islamabad that an attack came from Afghan soil.
@@ -193,6 +201,10 @@ impl Outcomes {
             strike_delay_days: mean(t.strike_delay_sum, t.strikes),
             response_delay_days: mean(t.response_delay_sum, t.responses),
             factional_splits: f64::from(t.fractures),
+            rival_attacks: f64::from(t.rival_attacks),
+            rival_fatalities: f64::from(t.rival_fatalities),
+            spoiler_attacks: f64::from(t.spoiler_attacks),
+            kabul_initiated_clashes: f64::from(t.kabul_initiated_clashes),
             border_clashes: f64::from(t.clashes),
             accusations: f64::from(t.accusations),
             ceasefires: f64::from(t.ceasefires),

@@ -65,9 +65,11 @@ param_section! {
         outrage_deaths_scale: f64 = 8.0, Domain::real(0.1, 100.0).plausible(4.0, 16.0), "deaths", "assumption; CAL strikes follow attacks killing 7-16";
         /// Extra outrage factor for attacks in cities and the capital.
         outrage_city_factor: f64 = 2.0, Domain::real(1.0, 10.0).plausible(1.5, 3.0), "x", "000 \"including the capital\"";
-        /// Pressure (0-1) above which a trigger attack leads to a cross-border strike (before doctrine and vulnerability).
-        strike_threshold: f64 = 0.52, Domain::real(0.0, 1.0).plausible(0.3, 0.6), "index", "calibrated: CAL 2 strike series in 2024, 3 from Oct 2025 to Feb 2026";
-        /// Daily probability of striking while a strike is pending at the threshold; rises with excess pressure.
+        /// Pressure (0-1) at which a pending strike is half its hazard (before doctrine, vulnerability and trust).
+        strike_threshold: f64 = 0.66, Domain::real(0.0, 1.0).plausible(0.55, 0.8), "index", "calibrated: CAL 2 strike series in 2024, 3 from Oct 2025 to Feb 2026";
+        /// Width of the strike decision: how far from the threshold pressure leaves the decision in doubt (logistic scale).
+        strike_width: f64 = 0.08, Domain::real(0.001, 1.0).plausible(0.04, 0.15), "index", "assumption: decisions under uncertainty (000 \"calibrate its responses\"); CAL strikes answered some triggers and not others";
+        /// Highest daily chance of striking while a strike is pending (the logistic in pressure around the strike threshold scales it: half at the threshold).
         strike_hazard: f64 = 0.45, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "1/day", "CAL trigger-to-strike delay hours to 3 days";
         /// Days a trigger keeps a strike pending before the moment passes.
         strike_window_days: u32 = 5, Domain::int(1, 60).plausible(3.0, 10.0), "days", "CAL delays of up to 3 days";
@@ -77,16 +79,36 @@ param_section! {
         trigger_civilian_deaths: u32 = 10, Domain::int(1, 200).plausible(6.0, 20.0), "deaths", "CAL \"mass-casualty attack in a city\"; Islamabad Nov 2025: 12 killed";
         /// Fraction of pressure released by carrying out a strike.
         strike_relief: f64 = 0.35, Domain::real(0.0, 1.0).plausible(0.2, 0.5), "share", "assumption";
-        /// Pressure above which Pakistan takes coercive measures (border closure, deportation drive).
-        coercion_threshold: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.35, 0.65), "index", "calibrated: CAL closure and deportation episodes in 2025";
-        /// Pressure above which Pakistan adopts an open-war posture once clashes are sustained.
-        war_threshold: f64 = 0.55, Domain::real(0.0, 1.0).plausible(0.45, 0.8), "index", "000 \"open war\" posture";
+        /// Pressure at which coercive measures (border closure, deportation drive) are half their hazard.
+        coercion_threshold: f64 = 0.7, Domain::real(0.0, 1.0).plausible(0.55, 0.8), "index", "calibrated: CAL closure and deportation episodes in 2025";
+        /// Width of the coercion decision (logistic scale).
+        coercion_width: f64 = 0.08, Domain::real(0.001, 1.0).plausible(0.04, 0.15), "index", "assumption";
+        /// Pressure at which open war, once clashes are sustained, is half its hazard.
+        war_threshold: f64 = 0.64, Domain::real(0.0, 1.0).plausible(0.55, 0.8), "index", "000 \"open war\" posture";
+        /// Width of the open-war decision (logistic scale).
+        war_width: f64 = 0.08, Domain::real(0.001, 1.0).plausible(0.04, 0.15), "index", "assumption";
+        /// Daily chance of adopting an open-war posture while clashes are sustained and pressure is at the war threshold (the logistic doubles it well above).
+        war_hazard: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.6), "1/day", "assumption: CAL weeks of clashes before the Feb 2026 declaration";
+        /// Share by which full trust in Kabul raises the strike and coercion thresholds (waiting for Kabul to act).
+        trust_restraint: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "share", "000 \"breakdown of trust\"; 001 \"assurance\"";
         /// Economic stress at the start (0-1).
         economic_stress: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "index", "001 \"stressed economy\"";
         /// Political volatility (0-1).
         political_volatility: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "index", "001 \"political volatility\"";
+        /// Daily chance of a political shock (a government crisis, unrest) that raises volatility.
+        political_shock_hazard: f64 = 0.004, Domain::real(0.0, 1.0).plausible(0.001, 0.01), "1/day", "assumption: 001 \"political volatility\" (about 1.5 shocks a year)";
+        /// Volatility a shock adds (capped at 1).
+        political_shock_size: f64 = 0.25, Domain::real(0.0, 1.0).plausible(0.1, 0.4), "index", "assumption";
+        /// Daily relaxation of volatility back to its baseline after a shock.
+        political_shock_decay: f64 = 0.02, Domain::real(0.0, 1.0).plausible(0.01, 0.05), "1/day", "assumption: shocks fade over weeks to months";
         /// Threat on the second front, India (0-1).
         india_threat: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.2, 0.8), "index", "001 \"Pak-India skirmishes in May 2025\"";
+        /// Daily chance that a crisis with India begins.
+        india_crisis_hazard: f64 = 0.001, Domain::real(0.0, 1.0).plausible(0.0003, 0.003), "1/day", "001 \"Pak-India skirmishes in May 2025\" (about one crisis in three years)";
+        /// Threat on the India front during a crisis.
+        india_crisis_threat: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.7, 1.0), "index", "001 \"Pak-India skirmishes in May 2025\"";
+        /// Mean days an India crisis lasts.
+        india_crisis_days: f64 = 30.0, Domain::real(1.0, 365.0).plausible(10.0, 90.0), "days", "assumption: days of fighting, weeks of tension (May 2025)";
         /// How much vulnerability (mean of the three above) lowers the strike and coercion thresholds.
         vulnerability_threshold_effect: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "share", "001 \"weak states make insecure decisions\"";
         /// How much vulnerability enlarges strikes.
@@ -132,28 +154,50 @@ param_section! {
         fracture_gain: f64 = 0.03, Domain::real(0.0, 1.0).plausible(0.01, 0.06), "1/day", "001 \"rival factions\"";
         /// Daily decay of fracture stress.
         fracture_decay: f64 = 0.02, Domain::real(0.0, 1.0).plausible(0.01, 0.05), "1/day", "assumption";
-        /// Fracture stress above which a factional split can occur.
+        /// Fracture stress at which a split is half its hazard.
         fracture_threshold: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "index", "assumption";
-        /// Daily chance of a split while stress is above the threshold.
+        /// Width of the split decision (logistic scale): splits stay possible below the threshold.
+        fracture_width: f64 = 0.1, Domain::real(0.001, 1.0).plausible(0.05, 0.2), "index", "assumption";
+        /// Daily chance of a split when fracture stress is at the threshold (logistic in the stress).
         fracture_hazard: f64 = 0.05, Domain::real(0.0, 1.0).plausible(0.02, 0.1), "1/day", "assumption";
-        /// Fighters who defect to the TTP in a split.
-        fracture_defectors: f64 = 300.0, Domain::real(0.0, 10000.0).plausible(100.0, 800.0), "fighters", "001 \"rival factions\"";
+        /// Fighters who leave the movement in a split and join the rival group.
+        fracture_defectors: f64 = 300.0, Domain::real(0.0, 10000.0).plausible(100.0, 800.0), "fighters", "001 \"the emergence of rival factions\": splinters join the rival group";
         /// Days a split suspends the crackdown.
         fracture_pause_days: u32 = 60, Domain::int(0, 365).plausible(30.0, 120.0), "days", "assumption";
         /// Daily legitimacy gained per unit of crackdown effort.
         legitimacy_gain: f64 = 0.002, Domain::real(0.0, 0.1).plausible(0.001, 0.005), "1/day", "000 last paragraphs";
         /// Share of legitimacy lost per attack attributed to Afghan soil while Kabul does nothing.
         legitimacy_loss_per_attributed_attack: f64 = 0.0004, Domain::real(0.0, 0.1).plausible(0.0002, 0.001), "index", "000 \"Failure to act risks further isolation\"";
-        /// Daily chance of an armed response on border posts after a strike, at full resentment.
+        /// Highest daily chance of an armed response on border posts after a strike (half at the retaliation threshold).
         retaliation_hazard: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.8), "1/day", "CAL strike-to-response delay 0-4 days";
         /// Days after a strike during which Kabul may answer it.
         retaliation_window_days: u32 = 5, Domain::int(0, 60).plausible(3.0, 8.0), "days", "CAL 0-4 days";
+        /// Kabul's hostility (resentment with vulnerability, less trust) at which an answer to a strike is as likely as not, given the hazard.
+        retaliation_threshold: f64 = 0.4, Domain::real(0.0, 1.0).plausible(0.25, 0.55), "index", "calibrated: CAL Afghan responses followed most strike series (Oct 2025, Feb 2026)";
+        /// Width of the answer decision (logistic scale).
+        retaliation_width: f64 = 0.1, Domain::real(0.001, 1.0).plausible(0.05, 0.2), "index", "assumption";
+        /// Daily chance that Kabul's forces open fire on Pakistani posts unprompted when hostility is at the initiative threshold.
+        initiative_hazard: f64 = 0.02, Domain::real(0.0, 1.0).plausible(0.005, 0.05), "1/day", "000 \"Afghan forces reportedly opened fire on multiple Pakistani border posts\"; assumption for the rate";
+        /// Hostility at which Kabul's initiative is half its hazard.
+        initiative_threshold: f64 = 0.65, Domain::real(0.0, 1.0).plausible(0.5, 0.8), "index", "assumption";
+        /// Width of the initiative decision (logistic scale).
+        initiative_width: f64 = 0.1, Domain::real(0.001, 1.0).plausible(0.05, 0.2), "index", "assumption";
+        /// Hostility added while Pakistan's coercive measures (closures, deportation drives) are in force.
+        coercion_grievance: f64 = 0.1, Domain::real(0.0, 1.0).plausible(0.05, 0.2), "index", "000 \"border trade and refugee management\"";
+        /// Daily Afghan economic stress added while all crossings' trade is stopped.
+        closure_stress: f64 = 0.003, Domain::real(0.0, 0.1).plausible(0.001, 0.006), "1/day", "001 \"economically fragile\"; CAL Torkham trade of ~$3M a day";
+        /// Daily relaxation of Afghan economic stress back to its economic fragility.
+        stress_recovery: f64 = 0.01, Domain::real(0.0, 1.0).plausible(0.005, 0.03), "1/day", "assumption";
+        /// Crackdown willingness gained per unit of economic stress above fragility (coercion that works).
+        stress_crackdown_effect: f64 = 0.2, Domain::real(-2.0, 2.0).plausible(0.0, 0.5), "index", "assumption: closures are meant to press Kabul (000 \"border trade\")";
         /// Economic fragility (0-1); with isolation it makes Kabul's responses more insecure.
         economic_fragility: f64 = 0.7, Domain::real(0.0, 1.0).plausible(0.5, 0.9), "index", "001 \"economically fragile\"";
         /// How much Kabul's vulnerability raises its readiness to retaliate.
         vulnerability_effect: f64 = 0.5, Domain::real(0.0, 2.0).plausible(0.2, 1.0), "share", "001 \"weak states make insecure decisions\"";
         /// Chance that Kabul denies an accusation when the facts were not established jointly.
         denial_propensity: f64 = 0.9, Domain::real(0.0, 1.0).plausible(0.7, 1.0), "probability", "000 \"Kabul, however, rejects these allegations\"";
+        /// Share of denials forgone at full trust in Islamabad.
+        denial_trust_effect: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.2, 0.8), "share", "000 \"not only a dispute over facts but a breakdown of trust\"";
     }
 }
 
@@ -185,8 +229,22 @@ param_section! {
         dissolve_strength: f64 = 5.0, Domain::real(0.0, 100.0).plausible(2.0, 10.0), "fighters", "assumption";
         /// Days a relocated cell needs before it can attack again.
         relocation_delay_days: f64 = 20.0, Domain::real(0.0, 365.0).plausible(10.0, 40.0), "days", "001 \"relocated\"";
+        /// Share of TTP cells operating inside Pakistan at the start (no border to cross, beyond Kabul's reach and strikes).
+        inside_share: f64 = 0.25, Domain::real(0.0, 1.0).plausible(0.1, 0.4), "share", "assumption: 000 \"a series of terrorist attacks inside Pakistan\"; TTP presence in KP districts";
+        /// Share of pressed cells (hit by Kabul or by a strike and not dismantled) that relocate inside Pakistan; the rest move to another sanctuary.
+        relocation_inside_share: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "share", "001 \"dismantled, not relocated\"";
+        /// Daily chance of a TTP spoiler attack while a ceasefire holds.
+        spoiler_hazard: f64 = 0.02, Domain::real(0.0, 1.0).plausible(0.005, 0.05), "1/day", "000 \"Escalation benefits no actor, except extremist groups that thrive in chaos\"";
+        /// Factor on the spoiler hazard while an agreement with crackdown commitments is in force.
+        spoiler_agreement_factor: f64 = 2.0, Domain::real(0.0, 10.0).plausible(1.0, 4.0), "x", "assumption: commitments to dismantle the TTP threaten it most";
+        /// Factor on the severity of a spoiler attack (chosen to be noticed).
+        spoiler_severity: f64 = 2.0, Domain::real(1.0, 10.0).plausible(1.0, 3.0), "x", "assumption";
+        /// Amplitude of the fighting season: attack planning runs `1 + a cos(...)` times its mean speed.
+        season_amplitude: f64 = 0.2, Domain::real(0.0, 0.9).plausible(0.0, 0.4), "share", "CAL monthly attacks in 2025 ranged 68-143 around a mean of 89";
+        /// Days from day 0 (mid-October) to the peak of the fighting season.
+        season_peak_day: f64 = 270.0, Domain::real(0.0, 365.0).plausible(210.0, 300.0), "day", "assumption: spring-summer fighting season, peak around July";
         /// Attacks per day by other militant groups (not TTP, not staged across the border).
-        other_group_attacks_per_day: f64 = 1.45, Domain::real(0.0, 20.0).plausible(1.0, 2.0), "attacks/day", "CAL PICSS 1,063 attacks in 2025, about half TTP (GTI)";
+        other_group_attacks_per_day: f64 = 1.36, Domain::real(0.0, 20.0).plausible(1.0, 2.0), "attacks/day", "CAL PICSS 1,063 attacks in 2025, about half TTP (GTI), less the rival group's";
         /// Militants of other groups killed per day in operations.
         other_group_ct_deaths_per_day: f64 = 1.2, Domain::real(0.0, 50.0).plausible(0.6, 2.0), "deaths/day", "calibrated: CAL 2,115 militants killed in 2025 (PICSS)";
         /// Chance that a TTP attack is attributed by Pakistan to sanctuaries in Afghanistan.
@@ -223,6 +281,33 @@ param_section! {
 }
 
 param_section! {
+    /// The rival militant group the texts' "rival factions" can join (modelled on ISKP): its
+    /// own cells, attacks in both countries, fed by factional splits of the Taliban movement.
+    pub struct Rival {
+        /// Rival cells at the start.
+        initial_cells: u32 = 10, Domain::int(0, 200).plausible(5.0, 20.0), "cells", "assumption: a rival of a few thousand fighters, far smaller than the TTP";
+        /// Mean fighters per rival cell at the start.
+        initial_cell_strength: f64 = 200.0, Domain::real(1.0, 1000.0).plausible(100.0, 300.0), "fighters", "assumption";
+        /// Most rival cells.
+        max_cells: u32 = 40, Domain::int(1, 500).plausible(20.0, 80.0), "cells", "assumption: capacity bound";
+        /// Mean days between attacks of a rival cell at reference strength.
+        attack_interval_days: f64 = 70.0, Domain::real(1.0, 1000.0).plausible(40.0, 120.0), "days", "assumption: some 50 rival attacks a year in both countries";
+        /// Share of rival attacks carried out in Pakistan (the rest in Afghanistan).
+        pakistan_share: f64 = 0.6, Domain::real(0.0, 1.0).plausible(0.4, 0.8), "share", "assumption";
+        /// Mean deaths of a rival attack in Afghanistan (before severity).
+        afghan_deaths_per_attack: f64 = 3.0, Domain::real(0.0, 100.0).plausible(1.0, 6.0), "deaths", "assumption";
+        /// Daily recruits per rival fighter (with room under the carrying capacity).
+        recruitment_rate: f64 = 0.0008, Domain::real(0.0, 0.01).plausible(0.0004, 0.0015), "1/day", "assumption: steady under the attrition below";
+        /// Daily share of rival fighters killed by Kabul's and Pakistan's operations.
+        attrition_rate: f64 = 0.0006, Domain::real(0.0, 0.01).plausible(0.0003, 0.0012), "1/day", "assumption: the Taliban fight the rival without a dilemma";
+        /// Rival fighters at which recruitment stops.
+        carrying_capacity: f64 = 8000.0, Domain::real(10.0, 1.0e6).plausible(4000.0, 15000.0), "fighters", "assumption";
+        /// Fighters per cell that splinters form when they join the rival.
+        splinter_cell_strength: f64 = 100.0, Domain::real(1.0, 1000.0).plausible(50.0, 200.0), "fighters", "assumption";
+    }
+}
+
+param_section! {
     /// Border sectors: porosity, fencing and patrols, militarisation, local clashes.
     pub struct Border {
         /// Chance that an infiltrating team gets through a sector with no fence or patrols.
@@ -238,7 +323,7 @@ param_section! {
         /// Daily chance of a local clash in one sector from general hostility alone (at full hostility and militarisation).
         clash_hazard: f64 = 0.003, Domain::real(0.0, 1.0).plausible(0.001, 0.006), "1/day", "assumption: a few local clashes a year in calm";
         /// Daily chance of a clash in a sector at full local tension and militarisation (clashes breed clashes).
-        tension_clash_hazard: f64 = 0.12, Domain::real(0.0, 1.0).plausible(0.06, 0.2), "1/day", "000 \"opened fire on multiple Pakistani border posts\"; \"sustained conflict\"";
+        tension_clash_hazard: f64 = 0.085, Domain::real(0.0, 1.0).plausible(0.04, 0.15), "1/day", "000 \"opened fire on multiple Pakistani border posts\"; \"sustained conflict\"";
         /// Tension a clash adds to its own sector (neighbours get half).
         clash_tension: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.15, 0.5), "index", "assumption";
         /// Daily decay of sector tension.
@@ -263,9 +348,9 @@ param_section! {
         trade_minor_usd: f64 = 0.25e6, Domain::real(0.0, 1.0e8), "USD/day", "CAL bilateral trade ~$2.0B a year (assumption for the split)";
         /// Share of a closed crossing's trade that is delayed or rerouted rather than lost.
         trade_diversion: f64 = 0.5, Domain::real(0.0, 1.0).plausible(0.3, 0.7), "share", "calibrated: CAL ~$2-3M lost per closure day";
-        /// Daily chance of closing the crossings while pressure is above the coercion threshold.
+        /// Highest daily chance of closing the crossings (and of starting a deportation drive); scaled by the coercion logistic.
         closure_hazard: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.6), "1/day", "000 \"border trade ... jeopardized\"";
-        /// Daily chance of reopening once pressure has fallen below the coercion threshold.
+        /// Highest daily chance of reopening (and of ending a drive); scaled by one minus the coercion logistic.
         reopen_hazard: f64 = 0.08, Domain::real(0.0, 1.0).plausible(0.03, 0.2), "1/day", "assumption: closures of weeks (Torkham 2025)";
     }
 }
@@ -341,8 +426,8 @@ param_section! {
 param_section! {
     /// The escalation ladder: how recent actions set the rung, crisis episodes.
     pub struct Ladder {
-        /// Days an action keeps the ladder on its rung after it happens.
-        memory_days: u32 = 10, Domain::int(1, 60).plausible(4.0, 14.0), "days", "calibrated: 001 crises \"every few months\" (episodes about 66 days apart)";
+        /// Mean days an action keeps the ladder on its rung (each action's hold is drawn: rungs fade rather than end on a fixed day).
+        memory_days: u32 = 15, Domain::int(1, 60).plausible(7.0, 21.0), "days", "calibrated: 001 crises \"every few months\" (episodes about 66 days apart)";
         /// Rung at or above which a day counts as a crisis day (episodes are runs of such days).
         crisis_rung: u32 = 2, Domain::int(1, 5), "rung", "001 \"Every few months ... the same crisis\"";
         /// Deaths in an attributed attack that make it the subject of an official accusation (triggers always are).
@@ -391,6 +476,10 @@ param_section! {
         ceasefire_trust_gain: f64 = 0.03, Domain::real(0.0, 1.0).plausible(0.01, 0.05), "index", "assumption";
         /// How much a dictating style cuts acceptance (acceptance x (1 - this x dictation)).
         dictation_penalty: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.5, 1.0), "share", "001 \"Their job should not be to dictate policy\"";
+        /// Share of an engaged mediator's credibility lost when a ceasefire or agreement it oversees is broken.
+        credibility_loss: f64 = 0.3, Domain::real(0.0, 1.0).plausible(0.1, 0.5), "share", "CAL Istanbul rounds: deadlock and collapse; Riyadh: no progress";
+        /// Daily recovery of a mediator's credibility toward 1.
+        credibility_recovery: f64 = 0.005, Domain::real(0.0, 1.0).plausible(0.002, 0.02), "1/day", "assumption: months";
     }
 }
 
@@ -462,6 +551,7 @@ pub struct Params {
     pub pakistan: Pakistan,
     pub afghanistan: Afghanistan,
     pub militants: Militants,
+    pub rival: Rival,
     pub border: Border,
     pub mediators: Mediators,
     pub outside: Outside,
@@ -479,6 +569,7 @@ impl Params {
         Pakistan::describe("pakistan", &mut out);
         Afghanistan::describe("afghanistan", &mut out);
         Militants::describe("militants", &mut out);
+        Rival::describe("rival", &mut out);
         Border::describe("border", &mut out);
         // Each mediator has its own defaults, not the struct's.
         let defaults = Mediators::default();

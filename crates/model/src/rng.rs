@@ -42,8 +42,8 @@ streams! {
     Operations,
     /// Attribution, shared facts and denial ([`attribution`](crate::mechanisms::attribution)).
     Attribution,
-    /// Incident handling by the standing channel, reaction speed ([`outrage`](crate::mechanisms::outrage)).
-    Outrage,
+    /// Accusations and strikes handled by the standing channel ([`attribution`](crate::mechanisms::attribution), [`response`](crate::mechanisms::response)).
+    Channel,
     /// Pakistan's coercion, strike and open-war decisions and strike outcomes ([`response`](crate::mechanisms::response)).
     Response,
     /// Kabul's armed response on border posts ([`retaliation`](crate::mechanisms::retaliation)).
@@ -52,6 +52,18 @@ streams! {
     Clashes,
     /// Ceasefires, agreements and monitoring ([`mediation`](crate::mechanisms::mediation)).
     Mediation,
+    /// How long each action keeps its rung ([`ladder`](crate::mechanisms::ladder)).
+    Ladder,
+    /// The rival group's cells, attacks and splinter cells ([`rival`](crate::mechanisms::rival)).
+    Rival,
+    /// TTP spoiler attacks on ceasefires and agreements ([`spoilers`](crate::mechanisms::spoilers)).
+    Spoilers,
+    /// Kabul's unprompted fire on border posts ([`retaliation`](crate::mechanisms::retaliation)).
+    Initiative,
+    /// Crises on the India front ([`politics`](crate::mechanisms::politics)).
+    IndiaFront,
+    /// Political shocks in Pakistan ([`politics`](crate::mechanisms::politics)).
+    PoliticalShocks,
 }
 
 /// A trial's 256-bit seed.

@@ -1,8 +1,10 @@
 //! The daily schedule: one simulated day, its phases in order. Each phase is a rule named in
-//! MODEL.md; the order follows the causal chain of the texts: militants grow and plan, Kabul
-//! acts or not, attacks happen, Pakistan attributes and accuses, the border flares and Kabul
-//! answers earlier strikes on the posts, outrage reaches the state, the state responds,
-//! mediators step in, and the costs and memories settle before the ladder reads the day.
+//! MODEL.md; the order follows the causal chain of the texts: the India front and domestic
+//! politics move, militants (TTP and the rival group) grow and plan, Kabul acts or not,
+//! attacks happen (spoilers among them while an accord holds), Pakistan attributes and
+//! accuses, the border flares and Kabul answers earlier strikes on the posts or opens fire
+//! on its own, outrage reaches the state, the state responds, mediators step in, and the
+//! costs and memories settle before the ladder reads the day.
 
 use super::measures::Levers;
 use super::mechanisms::{
@@ -17,10 +19,13 @@ use super::mechanisms::{
     militancy::{recruit_militants, split_and_dissolve_cells},
     operations::conduct_operations,
     outrage::spread_outrage,
+    politics::{schedule_first_shocks, shake_politics, watch_india_front},
     refugees::manage_refugees,
     resentment::fade_memories,
     response::decide_response,
-    retaliation::retaliate_on_posts,
+    retaliation::{open_fire_unprompted, retaliate_on_posts},
+    rival::{grow_rival, launch_rival_attacks},
+    spoilers::launch_spoiler_attacks,
     trust::build_confidence,
 };
 use super::outcomes::DayRecord;
@@ -30,14 +35,20 @@ use super::world::World;
 /// Advances the world by one day and returns the day's record.
 pub fn step(world: &mut World, params: &Params) -> DayRecord {
     begin_day(world, params);
+    watch_india_front(world, params);
+    shake_politics(world, params);
     recruit_militants(world, params);
+    grow_rival(world, params);
     split_and_dissolve_cells(world, params);
     crack_down(world, params);
     launch_attacks(world, params);
+    launch_rival_attacks(world, params);
+    launch_spoiler_attacks(world, params);
     conduct_operations(world, params);
     attribute_attacks(world, params);
     clash_at_posts(world, params);
     retaliate_on_posts(world, params);
+    open_fire_unprompted(world, params);
     spread_outrage(world, params);
     decide_response(world, params);
     mediate(world, params);
@@ -61,6 +72,9 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.trigger = false;
     world.today.clash = false;
     world.today.war_began = false;
+    if world.day == 0 {
+        schedule_first_shocks(world, params);
+    }
     if world.day >= world.levers_until {
         world.levers = Levers::on_day(&params.measures, world.day);
         world.levers_until = Levers::next_change(&params.measures, world.day);

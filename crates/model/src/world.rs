@@ -7,7 +7,7 @@ use super::agents::{
     Sector,
 };
 use super::derived::Derived;
-use super::draw::uniform;
+use super::draw::{chance, uniform};
 use super::measures::Levers;
 use super::params::Params;
 use super::rng::{Stream, Streams, TrialSeed};
@@ -72,13 +72,17 @@ impl Today {
     }
 }
 
-/// Recent actions that set the rung, and crisis-episode bookkeeping.
+/// How long recent actions keep their rung, and crisis-episode bookkeeping. Each action is
+/// remembered until a day drawn when it happens ([`crate::mechanisms::ladder::remember`]).
 #[derive(Debug, Clone, Default)]
 pub struct LadderState {
     pub rung: u8,
-    pub last_accusation: Option<u32>,
-    pub last_clash: Option<u32>,
-    pub last_strike: Option<u32>,
+    /// The rung of an official accusation holds before this day.
+    pub accusation_until: u32,
+    /// The rung of a border clash holds before this day.
+    pub clash_until: u32,
+    /// The rung of a strike holds before this day.
+    pub strike_until: u32,
     /// Bit i set if there was a clash i days ago (i < 32).
     pub clash_days: u32,
     pub in_crisis: bool,
@@ -130,6 +134,18 @@ pub struct Tally {
     pub deported: u64,
     pub displaced: f64,
     pub fractures: u32,
+    /// Attacks by the rival group, in Pakistan and in Afghanistan.
+    pub rival_attacks: u32,
+    /// Deaths in the rival group's attacks (both countries).
+    pub rival_fatalities: u32,
+    /// TTP attacks launched to spoil a ceasefire or an agreement.
+    pub spoiler_attacks: u32,
+    /// Border clashes Kabul's forces started unprompted (not answering a strike).
+    pub kabul_initiated_clashes: u32,
+    /// Crises on the India front that began.
+    pub india_crises: u32,
+    /// Political shocks in Pakistan.
+    pub political_shocks: u32,
     /// Attack deaths (security and civilian) by region: KP, Balochistan, Islamabad.
     pub deaths_by_region: [u32; 3],
 }
@@ -147,6 +163,8 @@ pub struct World {
     pub pk: Pakistan,
     pub af: Afghanistan,
     pub cells: Cells,
+    /// The rival group's cells (sector ids as for the TTP; its attacks are in both countries).
+    pub rival: Cells,
     pub sectors: [Sector; SECTOR_COUNT],
     pub mediators: [MediatorState; 4],
     pub refugees: RefugeeState,
@@ -176,13 +194,16 @@ impl World {
             pk: Pakistan::default(),
             af: Afghanistan::default(),
             cells: Cells::with_capacity(max_cells),
+            rival: Cells::with_capacity(params.rival.max_cells as usize),
             sectors: [Sector::default(); SECTOR_COUNT],
             mediators: [MediatorState::default(); 4],
             refugees: RefugeeState::default(),
             accord: Accord::default(),
             ladder: LadderState::default(),
             today: Today {
-                attacks: Vec::with_capacity(max_cells + EXTRA_ATTACK_CAPACITY),
+                attacks: Vec::with_capacity(
+                    max_cells + params.rival.max_cells as usize + EXTRA_ATTACK_CAPACITY,
+                ),
                 ..Today::default()
             },
             tally: Tally::default(),
@@ -196,7 +217,9 @@ impl World {
 
     /// Resets every agent to the scenario's initial conditions for a new trial.
     pub fn reset(&mut self, params: &Params, seed: TrialSeed) {
-        if self.cells.capacity() < params.militants.max_cells as usize {
+        if self.cells.capacity() < params.militants.max_cells as usize
+            || self.rival.capacity() < params.rival.max_cells as usize
+        {
             *self = World::new(params);
         }
         self.streams = Streams::new(seed);
@@ -210,6 +233,8 @@ impl World {
             pressure: p.initial_anger,
             trust_in_af: p.initial_trust_in_af,
             economic_stress: p.economic_stress,
+            volatility: p.political_volatility,
+            india_threat: p.india_threat,
             ..Pakistan::default()
         };
         let a = &params.afghanistan;
@@ -218,10 +243,15 @@ impl World {
             legitimacy: a.initial_legitimacy,
             resentment: params.publics.initial_resentment,
             generational_resentment: params.publics.initial_generational_resentment,
+            economic_stress: a.economic_fragility,
             ..Afghanistan::default()
         };
         self.sectors = [Sector::default(); SECTOR_COUNT];
-        self.mediators = [MediatorState::default(); 4];
+        self.mediators = [MediatorState {
+            engaged: false,
+            own_accord: false,
+            credibility: 1.0,
+        }; 4];
         self.refugees = RefugeeState {
             stock: params.refugees.initial_stock,
             carry: 0.0,
@@ -233,8 +263,9 @@ impl World {
         self.place_cells(params);
     }
 
-    /// Seeds the initial TTP cells across the sanctuaries, with strengths spread around the
-    /// mean and planning clocks at random points of their cycle.
+    /// Seeds the initial TTP cells across the sanctuaries (a share of them inside Pakistan,
+    /// opposite their sector), with strengths spread around the mean and planning clocks at
+    /// random points of their cycle; then the rival group's cells, the same way.
     fn place_cells(&mut self, params: &Params) {
         let m = &params.militants;
         self.cells.clear();
@@ -242,19 +273,27 @@ impl World {
         let count = m.initial_cells.min(m.max_cells);
         for _ in 0..count {
             let strength = m.initial_cell_strength * (0.5 + uniform(rng));
-            let u = uniform(rng);
-            let mut sector = 0u8;
-            let mut acc = 0.0;
-            for (i, info) in SECTORS.iter().enumerate() {
-                acc += info.cell_share;
-                if u < acc {
-                    sector = i as u8;
-                    break;
-                }
-                sector = i as u8;
-            }
+            let sector = draw_sector(uniform(rng));
+            let inside = chance(rng, m.inside_share);
             let planning_left = uniform(rng) * planning_interval(params, strength);
             self.cells.push(Cell {
+                sector: if inside {
+                    inside_pakistan(sector)
+                } else {
+                    sector
+                },
+                strength,
+                planning_left,
+            });
+        }
+        let r = &params.rival;
+        self.rival.clear();
+        let rng = self.streams.get(Stream::Rival);
+        for _ in 0..r.initial_cells.min(r.max_cells) {
+            let strength = r.initial_cell_strength * (0.5 + uniform(rng));
+            let sector = draw_sector(uniform(rng));
+            let planning_left = uniform(rng) * rival_planning_interval(params, strength);
+            self.rival.push(Cell {
                 sector,
                 strength,
                 planning_left,
@@ -268,11 +307,46 @@ impl World {
     }
 }
 
+/// The sector whose cumulative cell share first exceeds `u` (uniform on [0, 1)).
+fn draw_sector(u: f64) -> u8 {
+    let mut acc = 0.0;
+    for (i, info) in SECTORS.iter().enumerate() {
+        acc += info.cell_share;
+        if u < acc {
+            return i as u8;
+        }
+    }
+    (SECTOR_COUNT - 1) as u8
+}
+
+/// Marks a cell's sector as inside Pakistan (on the Pakistani side of that sector): it
+/// crosses no border to attack, and neither Kabul's crackdown nor a strike can reach it.
+pub const INSIDE_PAKISTAN: u8 = 0x80;
+
+/// The sector id of a cell inside Pakistan opposite `sector`.
+pub fn inside_pakistan(sector: u8) -> u8 {
+    sector | INSIDE_PAKISTAN
+}
+
+/// Whether a cell's sector id is inside Pakistan, and the border sector it belongs to.
+#[inline]
+pub fn location(sector: u8) -> (bool, usize) {
+    (
+        sector & INSIDE_PAKISTAN != 0,
+        usize::from(sector & !INSIDE_PAKISTAN),
+    )
+}
+
 /// Mean planning days between a cell's attacks: shorter for stronger cells, so the network's
 /// attack rate grows with its fighters.
 pub fn planning_interval(params: &Params, strength: f64) -> f64 {
     let m = &params.militants;
     m.attack_interval_days * m.initial_cell_strength / strength.max(1.0)
+}
+
+/// Mean planning days between a rival cell's attacks (as for the TTP, with its own interval).
+pub fn rival_planning_interval(params: &Params, strength: f64) -> f64 {
+    params.rival.attack_interval_days * params.rival.initial_cell_strength / strength.max(1.0)
 }
 
 /// Draws a cell's next planning time (exponential around its mean interval).

@@ -341,8 +341,9 @@ fn standing_channel_handles_incidents_before_they_escalate() {
     );
     check(what, "days_rung_5", &off, &on, |o| o.days_rung_5, Down);
 
-    // Incident handling alone (no border meetings, no coordination for the fence): halved
-    // outrage means less pressure, so fewer strikes and fewer coercive days.
+    // Incident handling alone (no border meetings, no coordination for the fence): accusations
+    // explained through the channel are not denied and cost half the trust, so trust ends
+    // higher, and a strike explained is answered less readily, so fewer strikes follow.
     let (off, on) = off_on(&Params::default(), |p| {
         let c = &mut p.measures.standing_channel;
         c.enabled = true;
@@ -359,11 +360,11 @@ fn standing_channel_handles_incidents_before_they_escalate() {
     );
     check(
         what,
-        "days_rung_2 (handling)",
+        "final_trust_pk_in_af (handling)",
         &off,
         &on,
-        |o| o.days_rung_2,
-        Down,
+        |o| o.final_trust_pk_in_af,
+        Up,
     );
 }
 

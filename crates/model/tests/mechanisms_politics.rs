@@ -264,6 +264,7 @@ fn hostility_costs_trade_refugees_and_homes() {
     flat.refugees.drive_multiplier = 1.0;
     flat.pakistan.trigger_security_deaths = u32::MAX;
     flat.pakistan.trigger_civilian_deaths = u32::MAX;
+    flat.afghanistan.initiative_hazard = 0.0;
     let (off, on) = off_on(&flat, |p| p.refugees.drive_multiplier = 2.7);
     assert!(off.iter().chain(&on).all(|o| o.cross_border_strikes == 0.0));
     check(

@@ -6,12 +6,13 @@
 
 use super::militancy::chaos_factor;
 use crate::agents::{Region, SECTORS};
+use crate::cells::Cells;
 use crate::derived::Derived;
 use crate::draw::{chance, index, poisson, uniform};
 use crate::params::Params;
 use crate::rng::Stream;
 use crate::severity::Severities;
-use crate::world::{AttackEvent, Tally, Target, Today, World, draw_planning};
+use crate::world::{AttackEvent, Tally, Target, Today, World, draw_planning, location};
 use rand_chacha::ChaCha8Rng;
 
 /// Share of other groups' attacks in Balochistan (sectors 5-7); assumption chosen with the
@@ -36,39 +37,56 @@ pub fn border_block_chance(world: &World, params: &Params) -> f64 {
     1.0 - through
 }
 
-/// Cells plan and launch attacks; other groups add theirs.
-pub fn launch_attacks(world: &mut World, params: &Params) {
-    let speed = chaos_factor(world, params);
+/// Who carries out an attack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attacker {
+    Ttp,
+    /// The rival group ([`super::rival`]).
+    Rival,
+    /// Other militant groups (a background process).
+    Other,
+}
+
+/// The fighting season (CAL: monthly attacks ranged 68-143 in 2025): planning runs
+/// `1 + season_amplitude * cos(2 pi (day - season_peak_day) / 365)` times its mean speed.
+pub fn fighting_season(world: &World, params: &Params) -> f64 {
+    let m = &params.militants;
+    let phase = (f64::from(world.day) - m.season_peak_day) * (std::f64::consts::TAU / 365.0);
+    1.0 + m.season_amplitude * phase.cos()
+}
+
+/// Chance that a planned attack is foiled: stopped at the border (cells in sanctuaries
+/// only) or else intercepted by intelligence, in one draw.
+pub fn foil_chance(world: &World, params: &Params, inside_pakistan: bool) -> f64 {
     let interdiction =
         world.levers.intelligence_sharing * params.measures.intelligence_sharing.interdiction;
-    // Stopped at the border, or else intercepted by intelligence: one draw.
-    let foil = 1.0 - (1.0 - border_block_chance(world, params)) * (1.0 - interdiction);
-    let World {
-        cells,
-        streams,
-        tally,
-        today,
-        derived,
-        severities,
-        ..
-    } = world;
-    let mut scene = AttackScene {
-        rng: streams.get(Stream::Attacks),
-        tally,
-        today,
-        derived,
-        severities,
+    let block = if inside_pakistan {
+        0.0
+    } else {
+        border_block_chance(world, params)
     };
+    1.0 - (1.0 - block) * (1.0 - interdiction)
+}
+
+/// Cells plan and launch attacks; other groups add theirs.
+pub fn launch_attacks(world: &mut World, params: &Params) {
+    let speed = chaos_factor(world, params) * fighting_season(world, params);
+    let foil = [
+        foil_chance(world, params, false),
+        foil_chance(world, params, true),
+    ];
+    let (mut scene, cells) = AttackScene::with_cells(world, Stream::Attacks, Group::Ttp);
     // Every cell's planning advances by today's speed; the cells whose planning is done act
     // in cell order, each drawing its next planning time from its strength before the attack.
     cells.advance_planning(speed);
     cells.act_when_due(|sector, strength| {
         let planning = draw_planning(scene.rng, params, strength);
-        if chance(scene.rng, foil) {
+        let (inside, sector) = location(sector);
+        if chance(scene.rng, foil[usize::from(inside)]) {
             scene.tally.attacks_foiled += 1;
             (planning, strength)
         } else {
-            let killed = scene.carry_out(params, true, usize::from(sector));
+            let killed = scene.carry_out(params, Attacker::Ttp, sector, 1.0);
             (planning, (strength - f64::from(killed)).max(0.0))
         }
     });
@@ -79,8 +97,23 @@ pub fn launch_attacks(world: &mut World, params: &Params) {
         let balochistan = chance(scene.rng, OTHER_GROUPS_BALOCHISTAN_SHARE);
         let (first, count) = if balochistan { (5, 3) } else { (0, 5) };
         let sector = first + index(scene.rng, count);
-        scene.carry_out(params, false, sector);
+        scene.carry_out(params, Attacker::Other, sector, 1.0);
     }
+}
+
+/// One attack in Pakistan by `attacker` from `sector` with draws from `stream`, outside the
+/// daily pass over the cells (spoiler attacks). Returns attackers killed.
+pub fn attack_now(
+    world: &mut World,
+    params: &Params,
+    stream: Stream,
+    attacker: Attacker,
+    sector: usize,
+    severity_factor: f64,
+) -> u32 {
+    AttackScene::with_cells(world, stream, Group::Ttp)
+        .0
+        .carry_out(params, attacker, sector, severity_factor)
 }
 
 /// Draws the target kind from the configured shares: the number of cumulative share edges
@@ -97,22 +130,63 @@ fn draw_target(rng: &mut ChaCha8Rng, derived: &Derived) -> Target {
 
 /// What an attack touches: the attack stream, the tally and today's events (borrowed apart
 /// from the cells, so the cell loop keeps its own borrow).
-struct AttackScene<'w> {
-    rng: &'w mut ChaCha8Rng,
-    tally: &'w mut Tally,
-    today: &'w mut Today,
-    derived: &'w Derived,
-    severities: &'w Severities,
+pub(crate) struct AttackScene<'w> {
+    pub rng: &'w mut ChaCha8Rng,
+    pub tally: &'w mut Tally,
+    pub today: &'w mut Today,
+    pub derived: &'w Derived,
+    pub severities: &'w Severities,
 }
 
-impl AttackScene<'_> {
+/// Whose cells an attack pass walks over.
+#[derive(Clone, Copy)]
+pub(crate) enum Group {
+    Ttp,
+    Rival,
+}
+
+impl<'w> AttackScene<'w> {
+    /// Splits the world into an attack scene drawing from `stream` and the cells of `group`,
+    /// so that a pass can walk the cells while attacks write to the tally.
+    pub fn with_cells(world: &'w mut World, stream: Stream, group: Group) -> (Self, &'w mut Cells) {
+        let World {
+            cells,
+            rival,
+            streams,
+            tally,
+            today,
+            derived,
+            severities,
+            ..
+        } = world;
+        let scene = AttackScene {
+            rng: streams.get(stream),
+            tally,
+            today,
+            derived,
+            severities,
+        };
+        let cells = match group {
+            Group::Ttp => cells,
+            Group::Rival => rival,
+        };
+        (scene, cells)
+    }
     /// One attack: deaths by category (Poisson around target means times a heavy-tailed
-    /// severity), outrage, and whether it is a strike trigger. Returns attackers killed.
-    fn carry_out(&mut self, params: &Params, by_ttp: bool, sector: usize) -> u32 {
+    /// severity, times `severity_factor`), outrage, and whether it is a strike trigger.
+    /// Returns attackers killed.
+    pub fn carry_out(
+        &mut self,
+        params: &Params,
+        attacker: Attacker,
+        sector: usize,
+        severity_factor: f64,
+    ) -> u32 {
         let p = &params.pakistan;
+        let by_ttp = attacker == Attacker::Ttp;
         let rng = &mut *self.rng;
         let target = draw_target(rng, self.derived);
-        let s = self.severities.sample(rng);
+        let s = self.severities.sample(rng) * severity_factor;
         let (security_mean, civilian_mean) = self.derived.target_deaths[target as usize];
         let security = poisson(rng, security_mean * s);
         let civilians = poisson(rng, civilian_mean * s);
@@ -127,6 +201,9 @@ impl AttackScene<'_> {
         let t = &mut *self.tally;
         t.attacks += 1;
         t.attacks_ttp += u32::from(by_ttp);
+        let rival = u32::from(attacker == Attacker::Rival);
+        t.rival_attacks += rival;
+        t.rival_fatalities += rival * (security + civilians);
         t.attacks_capital += u32::from(target == Target::Capital);
         t.pk_security += security;
         t.pk_civilian += civilians;

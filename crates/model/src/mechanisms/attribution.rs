@@ -3,9 +3,12 @@
 //! facts"; "Without credible verification mechanisms, accusations and denials will continue").
 //! Pakistan attributes TTP attacks (and some others) to Afghan soil; when pressure is high or
 //! the attack is a trigger, it accuses Kabul officially; Kabul denies unless the facts were
-//! established jointly (joint border monitoring). Accusations and denials erode trust;
+//! established jointly (joint border monitoring) or trust in Islamabad makes denial less
+//! likely; an accusation raised first through a standing channel costs half the trust and
+//! draws no public denial. Accusations and denials erode trust;
 //! attributed attacks while Kabul does little cost it legitimacy ([`super::legitimacy`]).
 
+use super::ladder::{Action, remember};
 use super::legitimacy::charge_legitimacy;
 use super::trust::{Side, gain_trust, lose_trust};
 use crate::draw::chance;
@@ -29,7 +32,9 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
         };
         let attributed = chance(rng, attribution);
         let facts_shared = chance(rng, shared_facts);
-        let denied = chance(rng, params.afghanistan.denial_propensity);
+        let denial = params.afghanistan.denial_propensity
+            * (1.0 - params.afghanistan.denial_trust_effect * world.af.trust_in_pk);
+        let denied = chance(rng, denial);
         // Without branches up to the rare official accusation: whether an attack is
         // attributed follows no pattern the processor could predict.
         charge_legitimacy(world, params, attributed);
@@ -41,7 +46,13 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
             continue;
         }
         world.tally.accusations += 1;
-        world.ladder.last_accusation = Some(world.day);
+        remember(world, params, Action::Accusation);
+        // Raised through a standing channel first, an accusation costs half the trust and
+        // draws no public denial.
+        let handling =
+            world.levers.standing_channel * params.measures.standing_channel.incident_handling;
+        let handled = chance(world.streams.get(Stream::Channel), handling);
+        let handled_factor = if handled { 0.5 } else { 1.0 };
         if facts_shared {
             // Jointly established facts leave nothing to deny and build some trust.
             gain_trust(world, Side::Both, SHARED_FACTS_TRUST_GAIN);
@@ -50,9 +61,9 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
                 world,
                 params,
                 Side::Afghanistan,
-                params.ladder.accusation_trust_loss,
+                params.ladder.accusation_trust_loss * handled_factor,
             );
-            if denied {
+            if denied && !handled {
                 lose_trust(
                     world,
                     params,

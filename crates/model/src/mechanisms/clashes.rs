@@ -6,6 +6,7 @@
 //! costs trust. In open war, fighting spreads across the frontier daily. Regular border
 //! meetings (standing channel) drain tension and handle incidents before they spread.
 
+use super::ladder::{Action, remember};
 use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
 use crate::agents::{Crossing, SECTOR_COUNT, SECTORS};
@@ -93,7 +94,7 @@ pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: St
     t.pk_civilian += pk_civilian;
     t.af_civilian += af_civilian;
     world.today.clash = true;
-    world.ladder.last_clash = Some(world.day);
+    remember(world, params, Action::Clash);
     let spill = if handled { 0.0 } else { 0.5 };
     world.sectors[sector].tension = (world.sectors[sector].tension + b.clash_tension).min(1.0);
     for next in [sector.wrapping_sub(1), sector + 1] {
@@ -113,7 +114,7 @@ pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: St
     );
     lose_trust(world, params, Side::Both, l.clash_trust_loss);
     if world.accord.ceasefire_on(world.day) && !handled {
-        world.accord.ceasefire_until = None;
+        super::mediation::break_ceasefire(world, params);
     }
 }
 

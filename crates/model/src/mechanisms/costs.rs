@@ -1,8 +1,9 @@
 //! Mechanism 9, the costs of hostility (000 "The hostilities have impacted the regional
 //! connectivity projects, border trade and refugee management"; 001 "civilians are the major
 //! casualties on both sides ... lost livelihood, lost schooling, lost stability"). Closed
-//! crossings lose their trade (less what is diverted through open ones) and raise Pakistan's
-//! economic stress; open war displaces people.
+//! crossings lose their trade (less what is diverted through open ones) and raise the
+//! economic stress of both countries (Kabul's from its higher fragility, 001 "economically
+//! fragile"); open war displaces people.
 
 use crate::agents::{Crossing, SECTORS};
 use crate::params::Params;
@@ -44,6 +45,13 @@ pub fn count_trade_losses(world: &mut World, params: &Params) {
         + p.closure_stress * closed_share
         + p.stress_recovery * (p.economic_stress - world.pk.economic_stress);
     world.pk.economic_stress = stress.clamp(0.0, 1.0);
+    // Kabul's economy is the more fragile and the more dependent on this trade (001
+    // "economically fragile"): the same closed share presses it harder.
+    let a = &params.afghanistan;
+    let af_stress = world.af.economic_stress
+        + a.closure_stress * closed_share
+        + a.stress_recovery * (a.economic_fragility - world.af.economic_stress);
+    world.af.economic_stress = af_stress.clamp(0.0, 1.0);
     if world.pk.open_war || world.today.war_began {
         world.tally.displaced += params.border.war_displaced_per_day;
     }

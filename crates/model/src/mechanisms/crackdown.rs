@@ -2,17 +2,22 @@
 //! political minefield", "fears internal fractures, or the emergence of rival factions"):
 //! Kabul weighs legitimacy, trust and commitments against fracture fear and public
 //! resentment; its effort hits cells, which are dismantled or merely relocated (001
-//! "dismantled, not relocated"); effort builds fracture stress that can split the movement.
+//! "dismantled, not relocated"; cells inside Pakistan are out of its reach); effort and
+//! economic pressure from closed crossings move it, and effort builds fracture stress that
+//! can split the movement: splinters join the rival group ([`super::rival`]).
 
-use crate::agents::SECTOR_COUNT;
+use super::militancy::relocate_cell;
+use super::rival::receive_splinters;
+use crate::decision::inclination;
 use crate::draw::{chance, index};
 use crate::params::Params;
 use crate::rng::Stream;
-use crate::world::World;
+use crate::world::{World, location};
 
 /// Kabul's own willingness to act against the TTP today (before capacity and before any
 /// commitment): `base + legitimacy_incentive*(1-L)*(1+pressure_on_kabul) + trust_incentive*T
-///  + assurance reciprocity - fracture_fear*F - resentment_drag*R`.
+///  + assurance reciprocity - fracture_fear*F - resentment_drag*R
+///  + stress_crackdown_effect*(economic stress - economic fragility)`.
 pub fn crackdown_willingness(world: &World, params: &Params) -> f64 {
     let a = &params.afghanistan;
     let lv = &world.levers;
@@ -24,6 +29,7 @@ pub fn crackdown_willingness(world: &World, params: &Params) -> f64 {
         + lv.no_strike_assurance * params.measures.no_strike_assurance.crackdown_reciprocity
         - a.fracture_fear * world.af.fracture_stress
         - a.resentment_drag * world.af.total_resentment()
+        + a.stress_crackdown_effect * (world.af.economic_stress - a.economic_fragility)
 }
 
 /// Decides today's effort, `clamp(own willingness + commitment) * capacity` (zero while a
@@ -63,37 +69,38 @@ fn hit_cells(world: &mut World, params: &Params) {
         if world.cells.is_empty() {
             break;
         }
+        let rng = world.streams.get(Stream::Crackdown);
         let i = index(rng, world.cells.len());
         let dismantled = chance(rng, dismantle);
-        let new_sector = index(rng, SECTOR_COUNT) as u8;
-        let cells = &mut world.cells;
+        if location(world.cells.sector(i)).0 {
+            // Cells inside Pakistan are beyond Kabul's reach: the effort finds nothing.
+            continue;
+        }
         if dismantled {
+            let cells = &mut world.cells;
             cells.set_strength(i, cells.strength(i) * (1.0 - a.dismantle_losses));
         } else {
-            cells.set_sector(i, new_sector);
-            cells.delay_planning(i, params.militants.relocation_delay_days);
+            relocate_cell(world, params, i, Stream::Crackdown);
         }
     }
 }
 
-/// Fracture stress rises with effort and fades; above the threshold a split may happen:
-/// defectors join the TTP and the crackdown is suspended.
+/// Fracture stress rises with effort and fades; a split happens with the daily chance
+/// `fracture_hazard * inclination(stress, fracture_threshold, fracture_width)`: its
+/// defectors leave for the rival group, the crackdown is suspended and stress halves.
 fn build_fracture_stress(world: &mut World, params: &Params) {
     let a = &params.afghanistan;
     let af = &mut world.af;
     af.fracture_stress = (af.fracture_stress + a.fracture_gain * af.effort
         - a.fracture_decay * af.fracture_stress)
         .clamp(0.0, 1.0);
+    let hazard =
+        a.fracture_hazard * inclination(af.fracture_stress, a.fracture_threshold, a.fracture_width);
     let rng = world.streams.get(Stream::Crackdown);
-    let split = chance(rng, a.fracture_hazard);
-    if split && af.fracture_stress > a.fracture_threshold {
+    if chance(rng, hazard) {
         af.paused_until = world.day + a.fracture_pause_days;
         af.fracture_stress *= 0.5;
         world.tally.fractures += 1;
-        let n = world.cells.len();
-        if n > 0 {
-            let per_cell = a.fracture_defectors / n as f64;
-            world.cells.add_strength(per_cell);
-        }
+        receive_splinters(world, params, a.fracture_defectors);
     }
 }

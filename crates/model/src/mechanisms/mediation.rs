@@ -2,38 +2,48 @@
 //! 001 "Regional countries that both Islamabad and Kabul trust, possibly Qatar, China, or
 //! Saudi Arabia, can act as mediators. Their job should not be to dictate policy, but to
 //! ensure that commitments are honored"). Each mediator engages once the ladder reaches its
-//! readiness rung (earlier under the mediation measure); its acceptance is the lower of the
-//! two sides' trust in it, cut by a dictating style. Engaged mediators broker ceasefires
-//! (rung 3 and above) and agreements with commitments (under a ceasefire, or at any crisis
-//! rung under the mediation measure); they monitor compliance, and detected breaches break
-//! agreements, while compliance seen to be honoured builds trust.
+//! readiness rung; the mediation measure draws it in earlier with an effort equal to the
+//! measure's intensity. Its acceptance is the lower of the two sides' trust in it, cut by a
+//! dictating style. A ceasefire also needs Pakistan ready to stop: its chance is scaled by
+//! one minus the open-war inclination. Engaged mediators broker ceasefires (rung 3 and
+//! above) and agreements with commitments (under a ceasefire, or under the mediation
+//! measure on a share of crisis days equal to its intensity); they monitor compliance, and detected breaches break
+//! agreements, while compliance seen to be honoured builds trust. A broken ceasefire or
+//! agreement costs the engaged mediators credibility, which scales their acceptance and
+//! recovers over months.
 
 use super::trust::{Side, gain_trust, lose_trust};
-use crate::draw::chance;
+use crate::decision::inclination;
+use crate::draw::{chance, uniform};
 use crate::params::{Mediator, Params};
 use crate::rng::Stream;
 use crate::world::World;
 
 /// Combined daily chances of a ceasefire and of an agreement from all engaged mediators:
-/// `1 - prod(1 - leverage_m * acceptance_m)`.
+/// `1 - prod(1 - effort_m * leverage_m * acceptance_m * credibility_m)`. A mediator engages
+/// of its own accord at its readiness rung (effort 1) and stays while the crisis lasts;
+/// under the mediation measure at intensity `l` it is drawn in from the measure's earlier
+/// rung with effort `l` until the crisis reaches its own readiness rung.
 fn brokering_chances(world: &mut World, params: &Params) -> (f64, f64) {
-    let lv = world.levers;
+    let level = world.levers.mediation;
     let measure = &params.measures.mediation;
     let rung = u32::from(world.ladder.rung);
     let mut no_ceasefire = 1.0;
     let mut no_agreement = 1.0;
     for (state, mediator) in world.mediators.iter_mut().zip(params.mediators.all()) {
-        let engage_rung = if lv.mediation > 0.0 {
-            mediator.readiness_rung.min(measure.engage_rung)
-        } else {
-            mediator.readiness_rung
-        };
-        state.engaged = mediator.active && (rung >= engage_rung || (state.engaged && rung >= 1));
+        let own_accord =
+            mediator.active && (rung >= mediator.readiness_rung || (state.own_accord && rung >= 1));
+        let drawn_in = mediator.active && level > 0.0 && rung >= measure.engage_rung;
+        state.own_accord = own_accord;
+        state.engaged = own_accord || drawn_in;
         if !state.engaged {
             continue;
         }
-        let chance_m =
-            leverage(mediator, params, lv.mediation) * acceptance(mediator, params, lv.mediation);
+        let effort = if own_accord { 1.0 } else { level };
+        let chance_m = effort
+            * leverage(mediator, params, level)
+            * acceptance(mediator, params, level)
+            * state.credibility;
         no_ceasefire *= 1.0 - chance_m.min(1.0);
         no_agreement *= 1.0 - (chance_m * params.mediation.agreement_rate).min(1.0);
     }
@@ -45,14 +55,12 @@ fn leverage(mediator: &Mediator, params: &Params, level: f64) -> f64 {
     mediator.leverage * (1.0 + level * params.measures.mediation.leverage_boost)
 }
 
-/// Acceptance: `min(trust_pk, trust_af) * (1 - dictation_penalty * dictation)`; under the
-/// mediation measure its style replaces the mediator's own.
+/// Acceptance: `min(trust_pk, trust_af) * (1 - dictation_penalty * dictation)`, where the
+/// style moves from the mediator's own towards the measure's with its intensity `l`:
+/// `dictation = (1 - l) * own + l * measure`.
 pub fn acceptance(mediator: &Mediator, params: &Params, level: f64) -> f64 {
-    let dictation = if level > 0.0 {
-        params.measures.mediation.dictation
-    } else {
-        mediator.dictation
-    };
+    let dictation =
+        (1.0 - level) * mediator.dictation + level * params.measures.mediation.dictation;
     mediator.trust_pk.min(mediator.trust_af)
         * (1.0 - params.mediation.dictation_penalty * dictation)
 }
@@ -60,19 +68,31 @@ pub fn acceptance(mediator: &Mediator, params: &Params, level: f64) -> f64 {
 /// The day's mediation: broker a ceasefire or an agreement, then monitor the agreement.
 pub fn mediate(world: &mut World, params: &Params) {
     let day = world.day;
+    let recovery = params.mediation.credibility_recovery;
+    for state in &mut world.mediators {
+        state.credibility += recovery * (1.0 - state.credibility);
+    }
     let (p_ceasefire, p_agreement) = brokering_chances(world, params);
+    // A Pakistan whose pressure is above its war threshold is not ready to stop fighting.
+    let p = &params.pakistan;
+    let ready = 1.0
+        - inclination(
+            world.pk.pressure,
+            super::response::war_threshold(world, params),
+            p.war_width,
+        );
+    let p_ceasefire = p_ceasefire * ready;
     let p_detect = detection(world, params);
     let rng = world.streams.get(Stream::Mediation);
     let ceasefire = chance(rng, p_ceasefire);
     let agreement = chance(rng, p_agreement);
     let detected = chance(rng, p_detect);
+    let u_talks = uniform(rng);
     let ceasefire_on = world.accord.ceasefire_on(day);
     if ceasefire && !ceasefire_on && world.ladder.rung >= 3 {
         broker_ceasefire(world, params);
     }
-    let talks_possible =
-        world.accord.ceasefire_on(day) || (world.levers.mediation > 0.0 && world.ladder.rung >= 1);
-    if agreement && !world.accord.agreement && talks_possible {
+    if agreement && !world.accord.agreement && talks_possible(world, u_talks) {
         world.accord.agreement = true;
         world.tally.agreements += 1;
     }
@@ -90,6 +110,14 @@ fn broker_ceasefire(world: &mut World, params: &Params) {
     world.pk.strike_pending_since = None;
     world.af.retaliation_pending_since = None;
     gain_trust(world, Side::Both, params.mediation.ceasefire_trust_gain);
+}
+
+/// Agreements are negotiated under a ceasefire; under the mediation measure at intensity
+/// `l`, talks also run without one on a share `l` of crisis days (001 "talks cannot begin
+/// only after a bombing or a border clash").
+fn talks_possible(world: &World, u_talks: f64) -> bool {
+    world.accord.ceasefire_on(world.day)
+        || (world.ladder.rung >= 1 && u_talks < world.levers.mediation)
 }
 
 /// Chance that compliance (or a breach) is seen: the mediators' monitoring, or the
@@ -115,10 +143,27 @@ fn monitor_agreement(world: &mut World, params: &Params, detected: bool) {
     }
 }
 
-/// An agreement is broken: it lapses and both sides lose trust.
+/// A ceasefire is broken (a strike, or a clash no channel handled): it ends, and the
+/// mediators engaged in it lose credibility.
+pub fn break_ceasefire(world: &mut World, params: &Params) {
+    world.accord.ceasefire_until = None;
+    lose_credibility(world, params);
+}
+
+/// Every engaged mediator loses a share of its credibility (failed talks, CAL Istanbul).
+fn lose_credibility(world: &mut World, params: &Params) {
+    let keep = 1.0 - params.mediation.credibility_loss;
+    for state in world.mediators.iter_mut().filter(|m| m.engaged) {
+        state.credibility *= keep;
+    }
+}
+
+/// An agreement is broken: it lapses, both sides lose trust and the engaged mediators
+/// credibility.
 pub fn break_agreement(world: &mut World, params: &Params) {
     world.accord.agreement = false;
     world.tally.agreements_broken += 1;
+    lose_credibility(world, params);
     lose_trust(
         world,
         params,

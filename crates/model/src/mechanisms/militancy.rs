@@ -3,10 +3,11 @@
 //! thrive"): cells recruit faster when the ladder is high, Afghan resentment is high and
 //! Kabul does little; strong cells split, broken cells dissolve.
 
-use crate::agents::Cell;
+use crate::agents::{Cell, SECTOR_COUNT};
+use crate::draw::{chance, index};
 use crate::params::Params;
 use crate::rng::Stream;
-use crate::world::{World, draw_planning};
+use crate::world::{World, draw_planning, inside_pakistan};
 
 /// Chaos factor: 1 in calm, 1 + chaos_effect at open war. Also speeds up attack planning
 /// (freedom of action).
@@ -53,4 +54,25 @@ pub fn split_and_dissolve_cells(world: &mut World, params: &Params) {
         }
     }
     cells.refresh();
+}
+
+/// A pressed cell relocates (001 "dismantled, not relocated"): inside Pakistan with the
+/// relocation-inside share, else to a sanctuary opposite a random sector; either way it needs
+/// the relocation delay before it can attack again. Draws from the stream of the mechanism
+/// that pressed it.
+pub fn relocate_cell(world: &mut World, params: &Params, i: usize, stream: Stream) {
+    let m = &params.militants;
+    let rng = world.streams.get(stream);
+    let inside = chance(rng, m.relocation_inside_share);
+    let sector = index(rng, SECTOR_COUNT) as u8;
+    let cells = &mut world.cells;
+    cells.set_sector(
+        i,
+        if inside {
+            inside_pakistan(sector)
+        } else {
+            sector
+        },
+    );
+    cells.delay_planning(i, m.relocation_delay_days);
 }

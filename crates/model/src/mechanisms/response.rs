@@ -1,28 +1,28 @@
 //! Mechanism 2, retaliation and the escalation ladder, Pakistan's side (000 "Islamabad
 //! conducted cross-border strikes", "open war posture"; 001 "A state cannot tolerate hostile
-//! actors carrying out attacks from across an undefended frontier"). Pressure above the
-//! coercion threshold brings border closures and deportation drives (rung 2); a trigger
-//! attack with pressure above the strike threshold makes a strike pending, carried out with a
-//! daily hazard (CAL delays of hours to 3 days); sustained clashes with pressure above the war
-//! threshold bring an open-war posture (rung 5). Doctrine, strategic patience, vulnerability,
-//! outside backing, trade interdependence, the no-strike assurance, ceasefires and agreements
-//! all act on these thresholds and hazards.
+//! actors carrying out attacks from across an undefended frontier"). Each decision is a
+//! daily chance that rises smoothly (logistically, [`crate::decision`]) with the pressure
+//! on the state: coercion (border closures and deportation drives, rung 2); a strike once a
+//! trigger attack makes one pending (CAL delays of hours to 3 days); open war once clashes
+//! are sustained (rung 5). Doctrine, strategic patience, vulnerability, trust in Kabul,
+//! outside backing, trade interdependence, the no-strike assurance, ceasefires and
+//! agreements act on the thresholds and hazards.
 
+use super::ladder::{Action, remember};
+use super::militancy::relocate_cell;
 use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
 use super::vulnerability::{magnitude_factor, threshold_factor};
 use crate::agents::{Crossing, SECTORS};
-use crate::draw::{chance, index, poisson};
+use crate::decision::inclination;
+use crate::draw::{chance, index, poisson, uniform};
 use crate::params::Params;
 use crate::rng::Stream;
-use crate::world::World;
+use crate::world::{World, location};
 
 /// Raises a threshold toward 1 by strategic patience: `t + (1 - t) * patience * raise`.
-fn with_patience(world: &World, params: &Params, threshold: f64) -> f64 {
-    threshold
-        + (1.0 - threshold)
-            * world.levers.strategic_patience
-            * params.measures.strategic_patience.threshold_raise
+fn with_patience(world: &World, raise: f64, threshold: f64) -> f64 {
+    threshold + (1.0 - threshold) * world.levers.strategic_patience * raise
 }
 
 /// Share of crossings' trade flowing (interdependence restrains strikes when trade is kept open).
@@ -39,7 +39,13 @@ fn open_trade_share(world: &World) -> f64 {
     open as f64 / all as f64
 }
 
-/// The pressure at which a trigger leads to a strike.
+/// Factor by which Pakistan's trust in Kabul raises its strike and coercion thresholds: with
+/// trust, Islamabad is readier to wait for Kabul to act (000 "breakdown of trust").
+fn trust_factor(world: &World, params: &Params) -> f64 {
+    1.0 + params.pakistan.trust_restraint * world.pk.trust_in_af
+}
+
+/// The pressure at which a pending strike is half its hazard.
 pub fn strike_threshold(world: &World, params: &Params) -> f64 {
     let p = &params.pakistan;
     let interdependence = 1.0
@@ -50,25 +56,27 @@ pub fn strike_threshold(world: &World, params: &Params) -> f64 {
         * p.doctrine.threshold_factor()
         * threshold_factor(world, params)
         * (1.0 - params.outside.backing_threshold_effect * params.outside.backing_for_pakistan)
-        * interdependence;
-    with_patience(world, params, t.min(1.0))
+        * interdependence
+        * trust_factor(world, params);
+    let raise = params.measures.strategic_patience.threshold_raise;
+    with_patience(world, raise, t.min(1.0))
 }
 
-/// The pressure above which Pakistan takes coercive measures.
+/// The pressure at which coercive measures are half their hazard.
 pub fn coercion_threshold(world: &World, params: &Params) -> f64 {
-    with_patience(
-        world,
-        params,
-        params.pakistan.coercion_threshold * threshold_factor(world, params),
-    )
+    let t = params.pakistan.coercion_threshold
+        * threshold_factor(world, params)
+        * trust_factor(world, params);
+    let raise = params.measures.strategic_patience.threshold_raise;
+    with_patience(world, raise, t.min(1.0))
 }
 
-/// The pressure above which sustained clashes turn into an open-war posture.
+/// The pressure at which open war, once clashes are sustained, is half its hazard.
 pub fn war_threshold(world: &World, params: &Params) -> f64 {
     let p = &params.pakistan;
     with_patience(
         world,
-        params,
+        params.measures.strategic_patience.war_threshold_raise,
         (p.war_threshold * p.doctrine.threshold_factor() * threshold_factor(world, params))
             .min(1.0),
     )
@@ -81,51 +89,58 @@ pub fn decide_response(world: &mut World, params: &Params) {
     consider_open_war(world, params);
 }
 
-/// Border closure and deportation drives while pressure is above the coercion threshold;
-/// reopening and ending the drive once it falls below. Keeping crossings open forgoes
-/// closures; a hosting refugee policy forgoes drives.
+/// Border closure and deportation drives, each begun with the daily chance
+/// `closure_hazard * c` and ended with `reopen_hazard * (1 - c)`, where
+/// `c = inclination(pressure, coercion threshold, coercion_width)`. Keeping crossings open
+/// forgoes closures and reopens faster; a hosting refugee policy forgoes drives. In open war
+/// the crossings stay closed.
 fn apply_coercion(world: &mut World, params: &Params) {
     let b = &params.border;
     let lv = world.levers;
-    let above = world.pk.pressure >= coercion_threshold(world, params);
+    let c = inclination(
+        world.pk.pressure,
+        coercion_threshold(world, params),
+        params.pakistan.coercion_width,
+    );
     let rng = world.streams.get(Stream::Response);
     let close = chance(
         rng,
         b.closure_hazard
+            * c
             * (1.0 - lv.open_crossings * params.measures.open_crossings.closure_restraint),
     );
     let drive = chance(
         rng,
-        b.closure_hazard * (1.0 - lv.refugee_policy * params.measures.refugee_policy.pace_cut),
+        b.closure_hazard * c * (1.0 - lv.refugee_policy * params.measures.refugee_policy.pace_cut),
     );
-    let reopen = chance(rng, b.reopen_hazard * (1.0 + lv.open_crossings));
-    let end_drive = chance(rng, b.reopen_hazard);
+    let reopen = chance(rng, b.reopen_hazard * (1.0 - c) * (1.0 + lv.open_crossings));
+    let end_drive = chance(rng, b.reopen_hazard * (1.0 - c));
     let at_war = world.pk.open_war;
     let pk = &mut world.pk;
-    if above || at_war {
-        if (close || at_war) && !pk.crossings_closed {
-            pk.crossings_closed = true;
-            for (sector, info) in world.sectors.iter_mut().zip(SECTORS.iter()) {
-                sector.closed |= info.crossing != Crossing::None;
-            }
-        }
-        pk.deportation_drive |= drive;
-    } else {
-        if reopen && pk.crossings_closed {
+    if pk.crossings_closed {
+        if reopen && !at_war {
             pk.crossings_closed = false;
             for sector in world.sectors.iter_mut() {
                 sector.closed = false;
             }
         }
-        if end_drive {
-            pk.deportation_drive = false;
+    } else if close || at_war {
+        pk.crossings_closed = true;
+        for (sector, info) in world.sectors.iter_mut().zip(SECTORS.iter()) {
+            sector.closed |= info.crossing != Crossing::None;
         }
+    }
+    if pk.deportation_drive {
+        pk.deportation_drive = !end_drive;
+    } else {
+        pk.deportation_drive = drive;
     }
 }
 
-/// Strike hazard while a strike is pending and pressure is above the threshold:
-/// `h = strike_hazard * (1 + excess)`, cut by ceasefire compliance, an agreement's no-strike
-/// commitment and the no-strike assurance (unless pressure exceeds its breaking point).
+/// Strike hazard while a strike is pending: `h = strike_hazard * inclination(pressure,
+/// strike threshold, strike_width)`, cut by ceasefire compliance, an agreement's no-strike
+/// commitment and the no-strike assurance (whose hold weakens, by the same logistic, as
+/// pressure nears its breaking point).
 fn consider_strike(world: &mut World, params: &Params) {
     let p = &params.pakistan;
     let day = world.day;
@@ -140,10 +155,9 @@ fn consider_strike(world: &mut World, params: &Params) {
     if day - since > p.strike_window_days {
         world.pk.strike_pending_since = None;
     }
-    let threshold = strike_threshold(world, params);
     let pressure = world.pk.pressure;
-    let excess = ((pressure - threshold) / (1.0 - threshold).max(1e-9)).max(0.0);
-    let mut hazard = p.strike_hazard * (1.0 + excess);
+    let mut hazard =
+        p.strike_hazard * inclination(pressure, strike_threshold(world, params), p.strike_width);
     if world.accord.ceasefire_on(day) {
         hazard *= 1.0 - params.mediation.ceasefire_compliance;
     }
@@ -151,12 +165,11 @@ fn consider_strike(world: &mut World, params: &Params) {
         hazard *= 1.0 - params.mediation.agreement_strike_restraint;
     }
     let assurance = &params.measures.no_strike_assurance;
-    if pressure < assurance.breaking_pressure {
-        hazard *= 1.0 - world.levers.no_strike_assurance * assurance.restraint;
-    }
+    let holds = 1.0 - inclination(pressure, assurance.breaking_pressure, p.strike_width);
+    hazard *= 1.0 - world.levers.no_strike_assurance * assurance.restraint * holds;
     let rng = world.streams.get(Stream::Response);
     let strikes = chance(rng, hazard);
-    if strikes && pressure >= threshold && world.pk.strike_pending_since.is_some() {
+    if strikes && world.pk.strike_pending_since.is_some() {
         carry_out_strike(world, params, day - since);
     }
 }
@@ -177,6 +190,8 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
     let kills_civilians = chance(rng, civilian_risk);
     let civilians =
         poisson(rng, l.strike_civilian_deaths * magnitude).max(1) * u32::from(kills_civilians);
+    // Up to three sanctuaries are hit; cells inside Pakistan are out of reach. The hit
+    // cells' survivors move (the TTP relocates when pressed).
     let mut left = f64::from(militants);
     for _ in 0..3 {
         if world.cells.is_empty() || left <= 0.0 {
@@ -184,17 +199,21 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
         }
         let rng = world.streams.get(Stream::Response);
         let i = index(rng, world.cells.len());
+        if location(world.cells.sector(i)).0 {
+            continue;
+        }
         let strength = world.cells.strength(i);
         let taken = left.min(strength);
         world.cells.set_strength(i, strength - taken);
         left -= taken;
+        relocate_cell(world, params, i, Stream::Response);
     }
     let t = &mut world.tally;
     t.strikes += 1;
     t.strike_delay_sum += delay;
     t.militant += militants - left as u32;
     t.af_civilian += civilians;
-    world.ladder.last_strike = Some(world.day);
+    remember(world, params, Action::Strike);
     world.pk.strike_pending_since = None;
     world.pk.pressure *= 1.0 - params.pakistan.strike_relief;
     world.pk.anger *= 1.0 - params.pakistan.strike_relief;
@@ -207,12 +226,15 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
     lose_trust(world, params, Side::Afghanistan, l.strike_trust_loss);
     if world.af.retaliation_pending_since.is_none() {
         world.af.retaliation_pending_since = Some(world.day);
+        // A strike explained through a standing channel is answered less readily.
+        let handling = lv.standing_channel * params.measures.standing_channel.incident_handling;
+        world.af.strike_handled = chance(world.streams.get(Stream::Channel), handling);
     }
     if world.accord.agreement {
         super::mediation::break_agreement(world, params);
     }
     if world.accord.ceasefire_on(world.day) {
-        world.accord.ceasefire_until = None;
+        super::mediation::break_ceasefire(world, params);
     }
     if lv.no_strike_assurance > 0.0 {
         // The assurance was broken: a broken commitment on top of the strike itself.
@@ -225,14 +247,17 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
     }
 }
 
-/// Open war begins once clashes have been sustained (clash days within 14 days at least the
-/// configured number) while pressure is above the war threshold and no ceasefire holds; it
-/// ends by a ceasefire or by exhaustion (hazard growing with its length).
+/// Open war begins, while clashes are sustained (clash days within 14 days at least the
+/// configured number) and no ceasefire holds, with the daily chance `war_hazard *
+/// inclination(pressure, war threshold, war_width)`; it ends by a ceasefire or by exhaustion
+/// (hazard growing with its length).
 fn consider_open_war(world: &mut World, params: &Params) {
     let b = &params.border;
+    let p = &params.pakistan;
     let day = world.day;
     let rng = world.streams.get(Stream::Response);
     let exhausted = chance(rng, b.war_exhaustion * f64::from(world.pk.war_days) / 30.0);
+    let u_war = uniform(rng);
     if world.pk.open_war {
         world.pk.war_days += 1;
         if exhausted {
@@ -242,10 +267,12 @@ fn consider_open_war(world: &mut World, params: &Params) {
         return;
     }
     let sustained = world.ladder.recent_clash_days(14) >= b.sustained_clash_days;
-    if sustained
-        && world.pk.pressure >= war_threshold(world, params)
-        && !world.accord.ceasefire_on(day)
-    {
+    if !sustained || world.accord.ceasefire_on(day) {
+        return;
+    }
+    let hazard =
+        p.war_hazard * inclination(world.pk.pressure, war_threshold(world, params), p.war_width);
+    if u_war < hazard {
         world.pk.open_war = true;
         world.pk.war_days = 0;
         world.today.war_began = true;
