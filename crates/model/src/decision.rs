@@ -20,6 +20,15 @@ pub fn inclination(level: f64, threshold: f64, width: f64) -> f64 {
     ((logistic((level - threshold) / width) - at_zero) / (1.0 - at_zero)).max(0.0)
 }
 
+/// Whether an event whose daily chance is `ceiling * share()` happens on the uniform draw
+/// `u`, for a `share` in [0, 1] (an inclination, perhaps times other restraints). `share` is
+/// evaluated only when `u < ceiling`: on most days the draw alone settles it, which saves
+/// the exponentials of a smooth decision. The answer is the same as `u < ceiling * share()`.
+#[inline]
+pub fn occurs(u: f64, ceiling: f64, share: impl FnOnce() -> f64) -> bool {
+    u < ceiling && u < ceiling * share()
+}
+
 /// `1 / (1 + exp(-x))`; exp of a large argument is inf, and 1/(1+inf) is 0: no special case.
 #[inline]
 fn logistic(x: f64) -> f64 {
@@ -28,7 +37,19 @@ fn logistic(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::inclination;
+    use super::{inclination, occurs};
+
+    #[test]
+    fn occurs_is_the_draw_below_the_chance() {
+        for u in [0.0, 0.01, 0.049, 0.05, 0.2, 0.9] {
+            for share in [0.0, 0.3, 1.0] {
+                assert_eq!(occurs(u, 0.05, || share), u < 0.05 * share);
+            }
+        }
+        assert!(!occurs(0.5, 0.1, || panic!(
+            "share evaluated above the ceiling"
+        )));
+    }
 
     #[test]
     fn inclination_is_a_smooth_step_around_the_threshold() {

@@ -8,7 +8,7 @@
 
 use super::measures::Levers;
 use super::mechanisms::{
-    attacks::launch_attacks,
+    attacks::{fighting_season, launch_attacks},
     attribution::attribute_attacks,
     clashes::{clash_at_posts, ease_tension, reopen_local_crossings},
     costs::count_trade_losses,
@@ -72,6 +72,7 @@ fn begin_day(world: &mut World, params: &Params) {
     world.today.trigger = false;
     world.today.clash = false;
     world.today.war_began = false;
+    world.today.season = fighting_season(world, params);
     if world.day == 0 {
         schedule_first_shocks(world, params);
     }

@@ -58,6 +58,9 @@ pub struct Today {
     pub clash: bool,
     /// Open war began today (it counts on rung 5 even if a ceasefire ends it the same day).
     pub war_began: bool,
+    /// Today's fighting-season factor on planning speed (computed once a day: TTP and rival
+    /// cells share it).
+    pub season: f64,
 }
 
 impl Today {

@@ -70,7 +70,7 @@ pub fn foil_chance(world: &World, params: &Params, inside_pakistan: bool) -> f64
 
 /// Cells plan and launch attacks; other groups add theirs.
 pub fn launch_attacks(world: &mut World, params: &Params) {
-    let speed = chaos_factor(world, params) * fighting_season(world, params);
+    let speed = chaos_factor(world, params) * world.today.season;
     let foil = [
         foil_chance(world, params, false),
         foil_chance(world, params, true),

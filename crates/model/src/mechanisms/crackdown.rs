@@ -8,8 +8,8 @@
 
 use super::militancy::relocate_cell;
 use super::rival::receive_splinters;
-use crate::decision::inclination;
-use crate::draw::{chance, index};
+use crate::decision::{inclination, occurs};
+use crate::draw::{chance, index, uniform};
 use crate::params::Params;
 use crate::rng::Stream;
 use crate::world::{World, location};
@@ -94,10 +94,13 @@ fn build_fracture_stress(world: &mut World, params: &Params) {
     af.fracture_stress = (af.fracture_stress + a.fracture_gain * af.effort
         - a.fracture_decay * af.fracture_stress)
         .clamp(0.0, 1.0);
-    let hazard =
-        a.fracture_hazard * inclination(af.fracture_stress, a.fracture_threshold, a.fracture_width);
-    let rng = world.streams.get(Stream::Crackdown);
-    if chance(rng, hazard) {
+    let stress = af.fracture_stress;
+    let u_split = uniform(world.streams.get(Stream::Crackdown));
+    let splits = occurs(u_split, a.fracture_hazard, || {
+        inclination(stress, a.fracture_threshold, a.fracture_width)
+    });
+    if splits {
+        let af = &mut world.af;
         af.paused_until = world.day + a.fracture_pause_days;
         af.fracture_stress *= 0.5;
         world.tally.fractures += 1;

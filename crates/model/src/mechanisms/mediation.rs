@@ -13,7 +13,7 @@
 //! recovers over months.
 
 use super::trust::{Side, gain_trust, lose_trust};
-use crate::decision::inclination;
+use crate::decision::{inclination, occurs};
 use crate::draw::{chance, uniform};
 use crate::params::{Mediator, Params};
 use crate::rng::Stream;
@@ -73,21 +73,20 @@ pub fn mediate(world: &mut World, params: &Params) {
         state.credibility += recovery * (1.0 - state.credibility);
     }
     let (p_ceasefire, p_agreement) = brokering_chances(world, params);
-    // A Pakistan whose pressure is above its war threshold is not ready to stop fighting.
-    let p = &params.pakistan;
-    let ready = 1.0
-        - inclination(
-            world.pk.pressure,
-            super::response::war_threshold(world, params),
-            p.war_width,
-        );
-    let p_ceasefire = p_ceasefire * ready;
     let p_detect = detection(world, params);
     let rng = world.streams.get(Stream::Mediation);
-    let ceasefire = chance(rng, p_ceasefire);
+    let u_ceasefire = uniform(rng);
     let agreement = chance(rng, p_agreement);
     let detected = chance(rng, p_detect);
     let u_talks = uniform(rng);
+    // A Pakistan whose pressure is above its war threshold is not ready to stop fighting.
+    let ceasefire = occurs(u_ceasefire, p_ceasefire, || {
+        1.0 - inclination(
+            world.pk.pressure,
+            super::response::war_threshold(world, params),
+            params.pakistan.war_width,
+        )
+    });
     let ceasefire_on = world.accord.ceasefire_on(day);
     if ceasefire && !ceasefire_on && world.ladder.rung >= 3 {
         broker_ceasefire(world, params);

@@ -14,7 +14,7 @@ use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
 use super::vulnerability::{magnitude_factor, threshold_factor};
 use crate::agents::{Crossing, SECTORS};
-use crate::decision::inclination;
+use crate::decision::{inclination, occurs};
 use crate::draw::{chance, index, poisson, uniform};
 use crate::params::Params;
 use crate::rng::Stream;
@@ -97,24 +97,25 @@ pub fn decide_response(world: &mut World, params: &Params) {
 fn apply_coercion(world: &mut World, params: &Params) {
     let b = &params.border;
     let lv = world.levers;
-    let c = inclination(
-        world.pk.pressure,
-        coercion_threshold(world, params),
-        params.pakistan.coercion_width,
-    );
     let rng = world.streams.get(Stream::Response);
-    let close = chance(
-        rng,
-        b.closure_hazard
-            * c
-            * (1.0 - lv.open_crossings * params.measures.open_crossings.closure_restraint),
-    );
-    let drive = chance(
-        rng,
-        b.closure_hazard * c * (1.0 - lv.refugee_policy * params.measures.refugee_policy.pace_cut),
-    );
-    let reopen = chance(rng, b.reopen_hazard * (1.0 - c) * (1.0 + lv.open_crossings));
-    let end_drive = chance(rng, b.reopen_hazard * (1.0 - c));
+    let [u_close, u_drive, u_reopen, u_end_drive] = [(); 4].map(|()| uniform(rng));
+    // The inclination is computed only if some draw needs it (see `occurs`).
+    let c = std::cell::LazyCell::new(|| {
+        inclination(
+            world.pk.pressure,
+            coercion_threshold(world, params),
+            params.pakistan.coercion_width,
+        )
+    });
+    let close_ceiling = b.closure_hazard
+        * (1.0 - lv.open_crossings * params.measures.open_crossings.closure_restraint);
+    let close = occurs(u_close, close_ceiling, || *c);
+    let drive_ceiling =
+        b.closure_hazard * (1.0 - lv.refugee_policy * params.measures.refugee_policy.pace_cut);
+    let drive = occurs(u_drive, drive_ceiling, || *c);
+    let reopen_ceiling = b.reopen_hazard * (1.0 + lv.open_crossings);
+    let reopen = occurs(u_reopen, reopen_ceiling, || 1.0 - *c);
+    let end_drive = occurs(u_end_drive, b.reopen_hazard, || 1.0 - *c);
     let at_war = world.pk.open_war;
     let pk = &mut world.pk;
     if pk.crossings_closed {
@@ -270,9 +271,10 @@ fn consider_open_war(world: &mut World, params: &Params) {
     if !sustained || world.accord.ceasefire_on(day) {
         return;
     }
-    let hazard =
-        p.war_hazard * inclination(world.pk.pressure, war_threshold(world, params), p.war_width);
-    if u_war < hazard {
+    let begins = occurs(u_war, p.war_hazard, || {
+        inclination(world.pk.pressure, war_threshold(world, params), p.war_width)
+    });
+    if begins {
         world.pk.open_war = true;
         world.pk.war_days = 0;
         world.today.war_began = true;

@@ -11,7 +11,7 @@
 use super::clashes::fight_clash;
 use super::vulnerability::afghan_vulnerability;
 use crate::agents::SECTOR_COUNT;
-use crate::decision::inclination;
+use crate::decision::{inclination, occurs};
 use crate::draw::{index, uniform};
 use crate::params::Params;
 use crate::rng::Stream;
@@ -58,13 +58,13 @@ pub fn retaliate_on_posts(world: &mut World, params: &Params) {
         world.af.retaliation_pending_since = None;
         return;
     }
-    let hostility = afghan_hostility(world, params);
     let handled = if world.af.strike_handled { 0.5 } else { 1.0 };
-    let hazard = a.retaliation_hazard
-        * inclination(hostility, a.retaliation_threshold, a.retaliation_width)
-        * restraint(world, params)
-        * handled;
-    if u_fire < hazard {
+    let fires = occurs(u_fire, a.retaliation_hazard * handled, || {
+        let hostility = afghan_hostility(world, params);
+        inclination(hostility, a.retaliation_threshold, a.retaliation_width)
+            * restraint(world, params)
+    });
+    if fires {
         world.af.retaliation_pending_since = None;
         world.tally.responses += 1;
         world.tally.response_delay_sum += day - since;
@@ -86,11 +86,12 @@ pub fn open_fire_unprompted(world: &mut World, params: &Params) {
     if world.pk.open_war {
         return;
     }
-    let hostility = afghan_hostility(world, params);
-    let hazard = a.initiative_hazard
-        * inclination(hostility, a.initiative_threshold, a.initiative_width)
-        * restraint(world, params);
-    if u_fire < hazard {
+    let fires = occurs(u_fire, a.initiative_hazard, || {
+        let hostility = afghan_hostility(world, params);
+        inclination(hostility, a.initiative_threshold, a.initiative_width)
+            * restraint(world, params)
+    });
+    if fires {
         world.tally.kabul_initiated_clashes += 1;
         fight_clash(world, params, sector, Stream::Initiative);
         world.today.trigger = true;

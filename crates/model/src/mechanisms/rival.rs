@@ -4,7 +4,7 @@
 //! at their rate, and angering the public like any attack) and in Afghanistan, and grow when
 //! a factional split sends splinters their way.
 
-use super::attacks::{AttackScene, Attacker, Group, fighting_season, foil_chance};
+use super::attacks::{AttackScene, Attacker, Group, foil_chance};
 use crate::agents::{Cell, SECTOR_COUNT};
 use crate::draw::{chance, exponential, index, poisson};
 use crate::params::Params;
@@ -39,7 +39,7 @@ pub fn launch_rival_attacks(world: &mut World, params: &Params) {
         return;
     }
     let r = &params.rival;
-    let speed = fighting_season(world, params);
+    let speed = world.today.season;
     let foil = foil_chance(world, params, true);
     let (mut scene, rival) = AttackScene::with_cells(world, Stream::Rival, Group::Rival);
     rival.advance_planning(speed);
