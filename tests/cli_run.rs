@@ -126,11 +126,13 @@ fn run_writes_every_file_with_its_columns() {
 
     let effects = header(&out.join("effects.csv"));
     assert_eq!(
-        &effects[..10],
+        &effects[..12],
         [
             "scenario",
+            "label",
             "baseline",
             "metric",
+            "unit",
             "n",
             "baseline_mean",
             "scenario_mean",
@@ -300,4 +302,64 @@ fn existing_results_are_kept_unless_forced() {
         leftovers.is_empty(),
         "no temporary folders left: {leftovers:?}"
     );
+}
+
+/// In a design over the baseline and a measure, each measure point is paired with the
+/// baseline at the same point (same seeds, same sampled parameters): effects.csv names that
+/// baseline and its diff is the difference of the two arms' means; one and two threads agree.
+#[test]
+fn design_points_are_compared_with_the_baseline_at_the_same_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/lhs_sensitivity.toml");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        run_ok(&[
+            "run",
+            config,
+            "--trials",
+            "20",
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "--no-progress",
+        ]);
+    }
+    assert_eq!(
+        fs::read(a.join("effects.csv")).unwrap(),
+        fs::read(b.join("effects.csv")).unwrap()
+    );
+    let read = |file: &str| -> Vec<csv::StringRecord> {
+        let mut reader = csv::Reader::from_path(a.join(file)).unwrap();
+        reader.records().map(Result::unwrap).collect()
+    };
+    let (effects, summary) = (read("effects.csv"), read("summary.csv"));
+    let baseline_of = |scenario: &str| {
+        let row = effects.iter().find(|r| r[0] == *scenario).expect("row");
+        row[2].to_string()
+    };
+    assert_eq!(baseline_of("mediation.h007"), "baseline.h007");
+    assert_eq!(baseline_of("mediation.h040"), "baseline.h040");
+    assert_eq!(baseline_of("baseline.h007"), "baseline");
+    assert_eq!(baseline_of("mediation"), "baseline");
+    let mean = |arm: &str| -> f64 {
+        let row = summary
+            .iter()
+            .find(|r| r[0] == *arm && r[2] == *"attacks")
+            .expect("summary row");
+        row[5].parse().unwrap()
+    };
+    let mut checked = 0;
+    for row in effects.iter().filter(|r| r[3] == *"attacks") {
+        let diff: f64 = row[8].parse().unwrap();
+        let expected = mean(&row[0]) - mean(&row[2]);
+        assert!(
+            (diff - expected).abs() <= 1e-4 * expected.abs().max(1.0),
+            "{}: diff {diff} against {} is not {expected}",
+            &row[0],
+            &row[2]
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 81, "every arm but the effects baseline");
 }

@@ -73,8 +73,17 @@ pub fn wilson_interval(p: f64, n: u64) -> Option<Interval> {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = Z_975 / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).max(0.0).sqrt();
-    Some(Interval {
-        low: (centre - half).max(0.0),
-        high: (centre + half).min(1.0),
-    })
+    // At p = 0 the lower bound is exactly 0 and at p = 1 the upper is exactly 1; rounding
+    // would leave ~1e-19 above the mean, which breaks error bars drawn from the mean.
+    let low = if p <= 0.0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let high = if p >= 1.0 {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
+    Some(Interval { low, high })
 }

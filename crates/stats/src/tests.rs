@@ -214,6 +214,17 @@ fn wilson_interval_matches_known_value() {
 }
 
 #[test]
+fn wilson_bounds_are_exact_at_no_and_all_events() {
+    // Rounding once left 2.2e-19 as the lower bound at p = 0 (above the mean).
+    for n in 1..=5000 {
+        let none = wilson_interval(0.0, n).unwrap();
+        let all = wilson_interval(1.0, n).unwrap();
+        assert!(none.low == 0.0 && none.high > 0.0, "n={n} {none:?}");
+        assert!(all.high == 1.0 && all.low < 1.0, "n={n} {all:?}");
+    }
+}
+
+#[test]
 fn quantiles_are_exact_on_small_integers() {
     let mut values: Vec<f64> = (1..=100).map(f64::from).collect();
     values.shuffle(&mut rng(5));

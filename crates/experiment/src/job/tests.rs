@@ -435,8 +435,10 @@ fn effects_diff_equals_the_difference_of_summary_means() {
         header,
         [
             "scenario",
+            "label",
             "baseline",
             "metric",
+            "unit",
             "n",
             "baseline_mean",
             "scenario_mean",
@@ -449,23 +451,27 @@ fn effects_diff_equals_the_difference_of_summary_means() {
     );
     let mut checked = 0;
     for row in &effects {
-        assert_eq!(row[1], "crackdown", "effects are against effects_baseline");
+        assert_eq!(row[2], "crackdown", "effects are against effects_baseline");
         assert_ne!(row[0], "crackdown");
-        assert_eq!(row[10], "paired");
-        let (nb, b) = mean(&row[1], &row[2]);
-        let (ns, s) = mean(&row[0], &row[2]);
-        let n: u64 = row[3].parse().unwrap();
+        assert_eq!(row[12], "paired");
+        // Label and unit as summary.csv gives them: no join needed.
+        let same = summary.iter().find(|r| r[0] == row[0] && r[2] == row[3]);
+        let same = same.expect("summary row");
+        assert_eq!((&row[1], &row[4]), (&same[1], &same[3]));
+        let (nb, b) = mean(&row[2], &row[3]);
+        let (ns, s) = mean(&row[0], &row[3]);
+        let n: u64 = row[5].parse().unwrap();
         // Metrics defined in every trial: the paired means are the arms' means.
         if n != 150 || nb != 150 || ns != 150 {
             continue;
         }
-        let diff: f64 = row[6].parse().unwrap();
+        let diff: f64 = row[8].parse().unwrap();
         let tol = 1e-5 * (b.abs() + s.abs() + diff.abs()) + 1e-12;
         assert!(
             (diff - (s - b)).abs() <= tol,
             "{} {}: diff {diff} vs {s} - {b}",
             row[0],
-            row[2]
+            row[3]
         );
         checked += 1;
     }
@@ -567,7 +573,7 @@ fn independent_pairing_reports_welch_intervals() {
     assert!(
         effects
             .iter()
-            .all(|r| r[10] == "welch" && r[1] == "baseline")
+            .all(|r| r[12] == "welch" && r[2] == "baseline")
     );
     let manifest: serde_json::Value = serde_json::from_str(
         &fs::read_to_string(report.out_dir.join("manifest.json")).expect("read"),

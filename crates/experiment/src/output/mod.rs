@@ -2,7 +2,9 @@
 //! trials.csv and manifest.json, a shard's partial.json, and the atomic folder handling around
 //! them.
 //!
-//! effects.csv compares every arm with the effects baseline: `diff` is scenario mean −
+//! effects.csv compares every arm with the effects baseline, or a design point with the
+//! effects baseline at the same point ([`crate::spec::Experiment::reference_arms`], named in
+//! its `baseline` column): `diff` is scenario mean −
 //! baseline mean (for 0/1 metrics such as `open_war`, the change in probability);
 //! `interval` says whether the 95% interval is `paired` (paired t over per-trial differences,
 //! common random numbers) or `welch` (independent seeds). scenarios.csv has one row per arm:

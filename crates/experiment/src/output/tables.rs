@@ -66,8 +66,11 @@ struct TimeseriesRow<'a> {
 #[derive(Serialize)]
 struct EffectRow<'a> {
     scenario: &'a str,
+    /// The arm's label, so that a spreadsheet reads without a join to summary.csv.
+    label: &'a str,
     baseline: &'a str,
     metric: &'static str,
+    unit: &'static str,
     n: u64,
     baseline_mean: Num,
     scenario_mean: Num,
@@ -80,10 +83,12 @@ struct EffectRow<'a> {
 }
 
 /// effects.csv's columns (the fields of [`EffectRow`]), for a file with no scenario arm.
-const EFFECT_COLUMNS: [&str; 11] = [
+const EFFECT_COLUMNS: [&str; 13] = [
     "scenario",
+    "label",
     "baseline",
     "metric",
+    "unit",
     "n",
     "baseline_mean",
     "scenario_mean",
@@ -164,8 +169,8 @@ pub(crate) fn write_timeseries(
 /// is Welch's interval from the two arms' distributions.
 pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let b = experiment.effects_baseline;
-    let baseline = experiment.arms.get(b).map_or("", |a| a.id.as_str());
-    let base_stats = &results.arms[b];
+    // Each arm against the arm it was paired with (the baseline at its design point).
+    let references = experiment.reference_arms();
     let (interval, effects_of): (&str, fn(&stats::ArmStats, &stats::ArmStats) -> _) =
         match results.pairing {
             Pairing::Common => ("paired", |arm, _| arm.effects()),
@@ -177,14 +182,18 @@ pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Resu
         .zip(&results.arms)
         .enumerate()
         .filter(move |(i, _)| *i != b)
-        .flat_map(move |(_, (arm, stats))| {
-            effects_of(stats, base_stats)
+        .flat_map(move |(i, (arm, stats))| {
+            let reference = references[i];
+            let baseline = experiment.arms[reference].id.as_str();
+            effects_of(stats, &results.arms[reference])
                 .into_iter()
                 .zip(METRICS)
                 .map(move |(e, spec)| EffectRow {
                     scenario: &arm.id,
+                    label: &arm.label,
                     baseline,
                     metric: spec.name,
+                    unit: spec.unit,
                     n: e.n,
                     baseline_mean: Num(e.baseline_mean),
                     scenario_mean: Num(e.scenario_mean),

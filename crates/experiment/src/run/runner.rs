@@ -47,6 +47,11 @@ struct Plan<'a> {
     keep_rows: bool,
     /// The trial indices to run.
     trials: Range<u64>,
+    /// For each arm, the arm it is paired with ([`Experiment::reference_arms`]).
+    references: Vec<usize>,
+    /// The arms other than the effects baseline that some arm is paired with (design points
+    /// of the effects baseline), in arm order: run right after the effects baseline.
+    point_baselines: Vec<usize>,
 }
 
 /// One worker's reusable state: its model, day buffer, statistics and pending rows.
@@ -55,6 +60,8 @@ struct Worker<S> {
     days: Vec<DayRecord>,
     arms: Vec<ArmStats>,
     rows: Vec<TrialRow>,
+    /// This trial's outcomes of the point baselines (indexed by arm; reused trial to trial).
+    point_outcomes: Vec<Outcomes>,
 }
 
 /// Empty statistics for every arm of `experiment`.
@@ -76,6 +83,7 @@ impl<S: Simulator> Worker<S> {
             days: vec![DayRecord::default(); experiment.horizon_days as usize],
             arms: empty_stats(experiment),
             rows: Vec::new(),
+            point_outcomes: vec![Outcomes::default(); experiment.arms.len()],
         }
     }
 
@@ -107,13 +115,28 @@ impl<S: Simulator> Worker<S> {
         outcomes
     }
 
-    /// Runs every arm of trial `trial`, the effects baseline first.
+    /// Runs every arm of trial `trial`: the effects baseline first, then its design points,
+    /// then the others, each recorded against the arm it is paired with.
     fn run_trial(&mut self, plan: &Plan, trial: u64) {
         let b = plan.experiment.effects_baseline;
         let baseline = self.run_arm(plan, trial, b, None);
-        for arm in (0..plan.experiment.arms.len()).filter(|&a| a != b) {
-            self.run_arm(plan, trial, arm, Some(&baseline));
+        let mut points = std::mem::take(&mut self.point_outcomes);
+        for &arm in &plan.point_baselines {
+            points[arm] = self.run_arm(plan, trial, arm, Some(&baseline));
         }
+        for arm in 0..plan.experiment.arms.len() {
+            let reference = plan.references[arm];
+            if arm == b || plan.point_baselines.binary_search(&arm).is_ok() {
+                continue;
+            }
+            let against = if reference == b {
+                &baseline
+            } else {
+                &points[reference]
+            };
+            self.run_arm(plan, trial, arm, Some(against));
+        }
+        self.point_outcomes = points;
     }
 
     /// Adds `other`'s statistics and rows to this worker's (exact, order-independent; rows
@@ -151,11 +174,18 @@ pub(crate) fn execute<S: Simulator>(
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Resources(format!("cannot start the worker threads: {e}")))?;
+    let references = experiment.reference_arms();
+    let b = experiment.effects_baseline;
+    let mut point_baselines: Vec<usize> = references.iter().copied().filter(|&r| r != b).collect();
+    point_baselines.sort_unstable();
+    point_baselines.dedup();
     let plan = Plan {
         experiment,
         pairing,
         keep_rows: rows.is_some(),
         trials,
+        references,
+        point_baselines,
     };
     let chunks = (plan.trials.end - plan.trials.start).div_ceil(CHUNK_TRIALS);
     let wave = if plan.keep_rows {

@@ -140,6 +140,38 @@ impl Experiment {
         &self.arms[self.effects_baseline]
     }
 
+    /// For each arm, the arm its effects are measured against: the effects baseline, or, for
+    /// an arm at a design point at which the effects baseline was also run, the effects
+    /// baseline at that same point (same-point pairing: `joint_monitoring.h017` against
+    /// `baseline.h017`, so an effect is not confounded with the point's own shift). The
+    /// effects baseline and its own points are measured against the effects baseline.
+    pub fn reference_arms(&self) -> Vec<usize> {
+        let b = self.effects_baseline;
+        let base_id = self.arms[b].id.as_str();
+        let index: std::collections::HashMap<&str, usize> = self
+            .arms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        self.arms
+            .iter()
+            .map(|arm| {
+                // Design point ids are `<arm id>.<tag><number>`; named ids have no dot.
+                let Some((owner, point)) = arm.id.rsplit_once('.') else {
+                    return b;
+                };
+                if owner == base_id {
+                    return b;
+                }
+                index
+                    .get(format!("{base_id}.{point}").as_str())
+                    .copied()
+                    .unwrap_or(b)
+            })
+            .collect()
+    }
+
     /// Trials in all: arms × trials per arm.
     pub fn total_trials(&self) -> u64 {
         self.trials.saturating_mul(self.arms.len() as u64)
