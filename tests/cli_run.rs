@@ -42,6 +42,29 @@ fn header(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Runs `config` with `trials` trials on one and on two threads, into `dir`/a and `dir`/b.
+fn run_on_one_and_two_threads(
+    config: &str,
+    trials: &str,
+    dir: &Path,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        run_ok(&[
+            "run",
+            config,
+            "--trials",
+            trials,
+            "--threads",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+            "--no-progress",
+        ]);
+    }
+    (a, b)
+}
+
 fn run_ok(args: &[&str]) {
     let out = deescalate(args);
     assert!(
@@ -311,20 +334,7 @@ fn existing_results_are_kept_unless_forced() {
 fn design_points_are_compared_with_the_baseline_at_the_same_point() {
     let dir = tempfile::tempdir().unwrap();
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/lhs_sensitivity.toml");
-    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-    for (out, threads) in [(&a, "1"), (&b, "2")] {
-        run_ok(&[
-            "run",
-            config,
-            "--trials",
-            "20",
-            "--threads",
-            threads,
-            "--out",
-            out.to_str().unwrap(),
-            "--no-progress",
-        ]);
-    }
+    let (a, b) = run_on_one_and_two_threads(config, "20", dir.path());
     assert_eq!(
         fs::read(a.join("effects.csv")).unwrap(),
         fs::read(b.join("effects.csv")).unwrap()
@@ -362,4 +372,161 @@ fn design_points_are_compared_with_the_baseline_at_the_same_point() {
         checked += 1;
     }
     assert_eq!(checked, 81, "every arm but the effects baseline");
+}
+
+/// robustness.csv and discovery.csv of a Latin hypercube over the baseline and a measure agree
+/// with effects.csv, summary.csv and scenarios.csv of the same run: the shares of points
+/// where the measure helps and harms, its regret against the baseline at each point, and the
+/// points inside each discovery box; one and two threads write the same bytes.
+#[test]
+fn robustness_and_discovery_agree_with_the_per_point_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/configs/lhs_sensitivity.toml");
+    let (a, b) = run_on_one_and_two_threads(config, "30", dir.path());
+    for file in ["robustness.csv", "discovery.csv"] {
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap()
+        );
+    }
+    let read = |file: &str| -> (csv::StringRecord, Vec<csv::StringRecord>) {
+        let mut reader = csv::Reader::from_path(a.join(file)).unwrap();
+        let header = reader.headers().unwrap().clone();
+        (header, reader.records().map(Result::unwrap).collect())
+    };
+    let col = |header: &csv::StringRecord, name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let num = |r: &csv::StringRecord, i: usize| -> f64 { r[i].parse().unwrap() };
+    let (rh, robustness) = read("robustness.csv");
+    let (eh, effects) = read("effects.csv");
+    let (sh, summary) = read("summary.csv");
+    let (ch, scenarios) = read("scenarios.csv");
+    let (dh, discovery) = read("discovery.csv");
+
+    // One row per arm (baseline, mediation) and headline metric with a direction.
+    let metrics: Vec<&str> = robustness
+        .iter()
+        .filter(|r| &r[col(&rh, "scenario")] == "mediation")
+        .map(|r| r.get(col(&rh, "metric")).unwrap())
+        .collect();
+    assert!(metrics.contains(&"open_war") && metrics.contains(&"attacks"));
+    assert!(
+        !metrics.contains(&"fatalities_militant"),
+        "no good direction"
+    );
+    assert_eq!(robustness.len(), 2 * metrics.len());
+
+    let mean = |arm: &str, metric: &str| -> f64 {
+        let row = summary
+            .iter()
+            .find(|r| &r[0] == arm && &r[col(&sh, "metric")] == metric)
+            .expect("summary row");
+        num(row, col(&sh, "mean"))
+    };
+    for metric in ["attacks", "open_war", "cross_border_strikes", "agreements"] {
+        let row = robustness
+            .iter()
+            .find(|r| &r[col(&rh, "scenario")] == "mediation" && &r[col(&rh, "metric")] == metric)
+            .unwrap();
+        let higher = &row[col(&rh, "better")] == "higher";
+        let points: Vec<&csv::StringRecord> = effects
+            .iter()
+            .filter(|r| r[0].starts_with("mediation.h") && &r[col(&eh, "metric")] == metric)
+            .collect();
+        assert_eq!(points.len(), 40);
+        let (mut helps, mut harms, mut regret) = (0, 0, 0.0);
+        for p in &points {
+            let (low, high) = (
+                num(p, col(&eh, "diff_ci95_low")),
+                num(p, col(&eh, "diff_ci95_high")),
+            );
+            let (good, bad) = if higher {
+                (low > 0.0, high < 0.0)
+            } else {
+                (high < 0.0, low > 0.0)
+            };
+            helps += usize::from(good);
+            harms += usize::from(bad);
+            let (m, b) = (mean(&p[0], metric), mean(&p[col(&eh, "baseline")], metric));
+            let gap = if higher { b - m } else { m - b };
+            regret += gap.max(0.0);
+        }
+        let share = |name: &str| num(row, col(&rh, name));
+        assert_eq!(share("share_helps"), helps as f64 / 40.0, "{metric}");
+        assert_eq!(share("share_harms"), harms as f64 / 40.0, "{metric}");
+        let total = share("share_helps") + share("share_harms") + share("share_no_clear_effect");
+        assert!(
+            (total - 1.0).abs() < 1e-9,
+            "{metric}: shares sum to {total}"
+        );
+        let expected = regret / 40.0;
+        assert!(
+            (share("regret_mean") - expected).abs() <= 1e-4 * expected.max(1.0),
+            "{metric}: regret {} is not {expected}",
+            share("regret_mean")
+        );
+    }
+
+    // Every box holds the points the file says, read off scenarios.csv's sampled values
+    // (boxes of metrics where every point had something to prevent, so every point counts).
+    let no_room_free = |metric: &str| {
+        robustness.iter().any(|r| {
+            &r[col(&rh, "scenario")] == "mediation"
+                && &r[col(&rh, "metric")] == metric
+                && num(r, col(&rh, "share_nothing_to_prevent")) == 0.0
+        })
+    };
+    let mediation_points: Vec<&csv::StringRecord> = scenarios
+        .iter()
+        .filter(|r| r[0].starts_with("mediation.h"))
+        .collect();
+    let mut boxes = std::collections::BTreeMap::<(String, String), Vec<&csv::StringRecord>>::new();
+    for r in discovery
+        .iter()
+        .filter(|r| &r[col(&dh, "scenario")] == "mediation")
+    {
+        let key = (
+            r[col(&dh, "metric")].to_string(),
+            r[col(&dh, "case")].to_string(),
+        );
+        boxes.entry(key).or_default().push(r);
+    }
+    let mut checked = 0;
+    for ((metric, case), limits) in &boxes {
+        if case == "fails_to_help" && !no_room_free(metric) {
+            continue;
+        }
+        let inside = mediation_points
+            .iter()
+            .filter(|p| {
+                limits.iter().all(|l| {
+                    let key = &l[col(&dh, "parameter")];
+                    if key.is_empty() {
+                        return true;
+                    }
+                    let x = num(p, col(&ch, key));
+                    let low = l[col(&dh, "low")]
+                        .parse::<f64>()
+                        .unwrap_or(f64::NEG_INFINITY);
+                    let high = l[col(&dh, "high")].parse::<f64>().unwrap_or(f64::INFINITY);
+                    // Limits are printed to six significant digits.
+                    x >= low * (1.0 - 1e-5) && x <= high * (1.0 + 1e-5)
+                })
+            })
+            .count();
+        let row = limits[0];
+        assert_eq!(
+            inside,
+            num(row, col(&dh, "box_points")) as usize,
+            "{metric} {case}"
+        );
+        let (cases, in_box) = (num(row, col(&dh, "cases")), num(row, col(&dh, "box_cases")));
+        assert!((num(row, col(&dh, "coverage")) - in_box / cases).abs() < 1e-5);
+        checked += 1;
+    }
+    assert!(checked > 0, "some box checked");
 }

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Several named arms, a sweep over one of them, trials.csv, and a trial count that three
-/// shards split unevenly (23, 23, 24).
+/// Several named arms, a sweep over one of them (so robustness.csv and discovery.csv are
+/// written), trials.csv, and a trial count that three shards split unevenly (23, 23, 24).
 const SWEPT: &str = r#"
 name = "swept"
 trials = 70
@@ -32,12 +32,14 @@ arms = ["mediation"]
 "pakistan.doctrine" = ["strategic_patience", "teach_a_lesson"]
 "#;
 
-const CSV_FILES: [&str; 5] = [
+const CSV_FILES: [&str; 7] = [
     "summary.csv",
     "effects.csv",
     "scenarios.csv",
     "timeseries.csv",
     "trials.csv",
+    "robustness.csv",
+    "discovery.csv",
 ];
 
 fn deescalate(args: &[&str]) -> Output {
@@ -200,6 +202,48 @@ fn three_shards_merged_in_any_order_equal_the_single_run() {
     for file in CSV_FILES {
         assert!(files.contains(&file), "manifest lists {file}");
     }
+}
+
+/// A run of design points streams them part by part (a part's rows go to per-arm spools as
+/// it finishes); merged shards hold every arm at once. Both write the same bytes, here with the
+/// points of seven arms split over several parts, and the streamed folder holds only its files.
+#[test]
+fn a_streamed_design_run_equals_its_merged_shards() {
+    let text = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/configs/robustness.toml"
+    ))
+    .unwrap();
+    let setup = Setup::new(&text);
+    let small = ["--trials", "3", "--set", "latin_hypercube.points=40"];
+    let whole = setup.whole("whole", &small);
+    let parts = setup.shards(2, "part", &small);
+    let merged = setup.merge(&parts, "merged");
+    let files = [
+        "summary.csv",
+        "effects.csv",
+        "scenarios.csv",
+        "timeseries.csv",
+        "robustness.csv",
+        "discovery.csv",
+    ];
+    assert_same_files(&whole, &merged, &files);
+    let mut names: Vec<String> = fs::read_dir(&whole)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<&str> = files.to_vec();
+    expected.push("manifest.json");
+    expected.sort();
+    assert_eq!(names, expected, "no spool left behind");
+
+    // Independent seeds: each arm keeps the seed of its place in the whole experiment.
+    let independent = [&small[..], &["--independent-seeds"]].concat();
+    let whole = setup.whole("whole_independent", &independent);
+    let parts = setup.shards(2, "part_independent", &independent);
+    let merged = setup.merge(&parts, "merged_independent");
+    assert_same_files(&whole, &merged, &files);
 }
 
 #[test]

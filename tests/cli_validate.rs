@@ -184,7 +184,7 @@ fn params_and_metrics_list_as_table_and_csv() {
     let table = text(&deescalate(&["params"]).stdout);
     assert!(table.starts_with("KEY "));
     let metrics = text(&deescalate(&["metrics", "--csv"]).stdout);
-    assert!(metrics.starts_with("name,unit,kind,definition"));
+    assert!(metrics.starts_with("name,unit,kind,better,definition"));
     assert!(metrics.lines().any(|l| l.starts_with("open_war,")));
 }
 

@@ -141,6 +141,8 @@ struct MetricRow {
     name: &'static str,
     unit: &'static str,
     kind: String,
+    /// Which way is better for de-escalation: lower, higher or neither.
+    better: String,
     definition: &'static str,
 }
 
@@ -151,6 +153,7 @@ pub(crate) fn write_metrics(format: ListFormat, out: &mut impl Write) -> anyhow:
             name: m.name,
             unit: m.unit,
             kind: format!("{:?}", m.kind).to_lowercase(),
+            better: format!("{:?}", m.better).to_lowercase(),
             definition: m.definition,
         })
         .collect();
@@ -164,11 +167,17 @@ pub(crate) fn write_metrics(format: ListFormat, out: &mut impl Write) -> anyhow:
                 r.name.to_string(),
                 r.unit.to_string(),
                 r.kind.clone(),
+                r.better.clone(),
                 r.definition.trim().to_string(),
             ]
         })
         .collect();
-    write_table(format, &["NAME", "UNIT", "KIND", "DEFINITION"], &table, out)?;
+    write_table(
+        format,
+        &["NAME", "UNIT", "KIND", "BETTER", "DEFINITION"],
+        &table,
+        out,
+    )?;
     Ok(())
 }
 
@@ -236,8 +245,18 @@ mod tests {
         let mut reader = csv::Reader::from_reader(&csv[..]);
         assert_eq!(
             reader.headers().unwrap().iter().collect::<Vec<_>>(),
-            ["name", "unit", "kind", "definition"]
+            ["name", "unit", "kind", "better", "definition"]
         );
-        assert_eq!(reader.records().count(), METRICS.len());
+        let better: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[3].to_string())
+            .collect();
+        assert_eq!(better.len(), METRICS.len());
+        assert_eq!(better[0], "lower", "open_war");
+        assert!(
+            better
+                .iter()
+                .all(|b| ["lower", "higher", "neither"].contains(&b.as_str()))
+        );
     }
 }

@@ -34,7 +34,7 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// List every model parameter: key, default, allowed and plausible range, unit, meaning, source.
     Params(listing::ListArgs),
-    /// List every outcome metric: name, unit, kind, definition.
+    /// List every outcome metric: name, unit, kind, which way is better, definition.
     Metrics(listing::ListArgs),
     /// Compare the file's baseline arm with the real-world targets; write calibration.csv.
     Calibrate(analysis::CalibrateArgs),

@@ -67,11 +67,11 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             last.id
         )?;
     }
-    let points: usize = e.design_points.iter().map(|(_, n)| n).sum();
+    let points: usize = e.designs.iter().map(|d| d.points.len()).sum();
     let designs = e
-        .design_points
+        .designs
         .iter()
-        .map(|(kind, n)| format!("{kind} {n}"))
+        .map(|d| format!("{} {}", d.section, d.points.len()))
         .collect::<Vec<_>>()
         .join(", ");
     let named = e.arms.iter().filter(|a| !a.id.contains('.')).count();

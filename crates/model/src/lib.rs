@@ -22,7 +22,7 @@ pub mod severity;
 pub mod step;
 pub mod world;
 
-pub use outcomes::{DayRecord, METRIC_COUNT, METRICS, MetricKind, MetricSpec, Outcomes};
+pub use outcomes::{Better, DayRecord, METRIC_COUNT, METRICS, MetricKind, MetricSpec, Outcomes};
 pub use params::Params;
 pub use rng::TrialSeed;
 use world::World;

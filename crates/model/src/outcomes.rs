@@ -18,6 +18,30 @@ pub enum MetricKind {
     Real,
 }
 
+/// Which values of a metric a de-escalation policy wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// Fewer is better (deaths, strikes, days at war).
+    Lower,
+    /// More is better (calm days, days an agreement held, trust).
+    Higher,
+    /// No direction: a description, not a goal (militants killed, delays, factional splits,
+    /// which help and harm at once).
+    Neither,
+}
+
+impl Better {
+    /// `diff` in the good direction: positive when the change is an improvement.
+    pub fn gain(self, diff: f64) -> Option<f64> {
+        match self {
+            Better::Lower => Some(-diff),
+            Better::Higher => Some(diff),
+            Better::Neither => None,
+        }
+    }
+}
+
 /// Everything known about one outcome metric.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct MetricSpec {
@@ -30,10 +54,12 @@ pub struct MetricSpec {
     pub resolution: f64,
     /// False when the metric is defined only for some trials (it then reports its own n).
     pub always_defined: bool,
+    /// Which way is better for de-escalation (robustness and regret read it).
+    pub better: Better,
 }
 
 macro_rules! metrics {
-    ( $( $(#[doc = $doc:literal])* $name:ident : $ty:ty, $kind:ident, $res:expr, $unit:literal; )* ) => {
+    ( $( $(#[doc = $doc:literal])* $name:ident : $ty:ty, $kind:ident, $res:expr, $unit:literal, $better:ident; )* ) => {
         /// One trial's outcomes; `None` marks a metric undefined for this trial.
         #[derive(Debug, Clone, Default, PartialEq, Serialize)]
         pub struct Outcomes {
@@ -49,6 +75,7 @@ macro_rules! metrics {
                 kind: MetricKind::$kind,
                 resolution: $res,
                 always_defined: !is_option(stringify!($ty)),
+                better: Better::$better,
             }, )*
         ];
 
@@ -71,95 +98,95 @@ const fn is_option(ty: &str) -> bool {
 
 metrics! {
     /// 1 if open war (rung 5) began during the run, else 0.
-    open_war: f64, Binary, 1.0, "0/1";
+    open_war: f64, Binary, 1.0, "0/1", Lower;
     /// Day on which open war first began (trials with open war only).
-    days_to_open_war: Option<f64>, Count, 1.0, "days";
+    days_to_open_war: Option<f64>, Count, 1.0, "days", Higher;
     /// Highest rung reached (0 calm ... 5 open war).
-    max_rung: f64, Count, 1.0, "rung";
+    max_rung: f64, Count, 1.0, "rung", Lower;
     /// Days on rung 0, calm.
-    days_rung_0: f64, Count, 1.0, "days";
+    days_rung_0: f64, Count, 1.0, "days", Higher;
     /// Days on rung 1, diplomatic crisis (accusations, denials).
-    days_rung_1: f64, Count, 1.0, "days";
+    days_rung_1: f64, Count, 1.0, "days", Lower;
     /// Days on rung 2, coercive measures (border closures, deportation drives).
-    days_rung_2: f64, Count, 1.0, "days";
+    days_rung_2: f64, Count, 1.0, "days", Lower;
     /// Days on rung 3, border clashes.
-    days_rung_3: f64, Count, 1.0, "days";
+    days_rung_3: f64, Count, 1.0, "days", Lower;
     /// Days on rung 4, cross-border strikes.
-    days_rung_4: f64, Count, 1.0, "days";
+    days_rung_4: f64, Count, 1.0, "days", Lower;
     /// Days on rung 5, open war (sustained fighting).
-    days_rung_5: f64, Count, 1.0, "days";
+    days_rung_5: f64, Count, 1.0, "days", Lower;
     /// Crisis episodes: runs of days at or above the crisis rung (ladder.crisis_rung).
-    crisis_episodes: f64, Count, 1.0, "episodes";
+    crisis_episodes: f64, Count, 1.0, "episodes", Lower;
     /// Mean days from the start of one crisis episode to the start of the next (trials with two or more episodes).
-    mean_days_between_crises: Option<f64>, Real, 0.001, "days";
+    mean_days_between_crises: Option<f64>, Real, 0.001, "days", Higher;
     /// Militant attacks carried out in Pakistan (TTP and other groups).
-    attacks: f64, Count, 1.0, "attacks";
+    attacks: f64, Count, 1.0, "attacks", Lower;
     /// Attacks carried out by TTP cells.
-    attacks_ttp: f64, Count, 1.0, "attacks";
+    attacks_ttp: f64, Count, 1.0, "attacks", Lower;
     /// Planned TTP attacks stopped at the border or by intelligence.
-    attacks_foiled: f64, Count, 1.0, "attacks";
+    attacks_foiled: f64, Count, 1.0, "attacks", Higher;
     /// Attacks in Islamabad.
-    attacks_capital: f64, Count, 1.0, "attacks";
+    attacks_capital: f64, Count, 1.0, "attacks", Lower;
     /// Pakistani civilians killed (attacks, clashes).
-    fatalities_pk_civilian: f64, Count, 1.0, "deaths";
+    fatalities_pk_civilian: f64, Count, 1.0, "deaths", Lower;
     /// Pakistani security forces killed (attacks, operations, clashes).
-    fatalities_pk_security: f64, Count, 1.0, "deaths";
+    fatalities_pk_security: f64, Count, 1.0, "deaths", Lower;
     /// Afghan civilians killed by Pakistani strikes and cross-border fire.
-    fatalities_af_civilian: f64, Count, 1.0, "deaths";
+    fatalities_af_civilian: f64, Count, 1.0, "deaths", Lower;
     /// Afghan forces killed in border clashes.
-    fatalities_af_security: f64, Count, 1.0, "deaths";
+    fatalities_af_security: f64, Count, 1.0, "deaths", Lower;
     /// Militants killed (in their attacks, in Pakistani operations and in strikes; fighters removed by Kabul's crackdown are not counted as killed).
-    fatalities_militant: f64, Count, 1.0, "deaths";
+    fatalities_militant: f64, Count, 1.0, "deaths", Neither;
     /// Share of attack deaths (security and civilian) in Khyber Pakhtunkhwa (trials with attack deaths).
-    attack_deaths_share_kp: Option<f64>, Real, 1e-6, "share";
+    attack_deaths_share_kp: Option<f64>, Real, 1e-6, "share", Neither;
     /// Pakistani cross-border strikes.
-    cross_border_strikes: f64, Count, 1.0, "strikes";
+    cross_border_strikes: f64, Count, 1.0, "strikes", Lower;
     /// Mean days from a trigger attack to the strike that answered it (trials with strikes).
-    strike_delay_days: Option<f64>, Real, 0.001, "days";
+    strike_delay_days: Option<f64>, Real, 0.001, "days", Neither;
     /// Mean days from a strike to Kabul's armed response on border posts (trials with responses).
-    response_delay_days: Option<f64>, Real, 0.001, "days";
+    response_delay_days: Option<f64>, Real, 0.001, "days", Neither;
     /// Factional splits of the Taliban movement provoked by crackdowns (splinters join the rival group).
-    factional_splits: f64, Count, 1.0, "splits";
+    factional_splits: f64, Count, 1.0, "splits", Neither;
     /// Attacks by the rival group (ISKP-like), in Pakistan and in Afghanistan.
-    rival_attacks: f64, Count, 1.0, "attacks";
+    rival_attacks: f64, Count, 1.0, "attacks", Lower;
     /// Deaths in the rival group's attacks, in both countries.
-    rival_fatalities: f64, Count, 1.0, "deaths";
+    rival_fatalities: f64, Count, 1.0, "deaths", Lower;
     /// TTP spoiler attacks launched against a ceasefire or an agreement (foiled ones included).
-    spoiler_attacks: f64, Count, 1.0, "attacks";
+    spoiler_attacks: f64, Count, 1.0, "attacks", Lower;
     /// Border clashes Kabul's forces started unprompted (not answering a strike).
-    kabul_initiated_clashes: f64, Count, 1.0, "clashes";
+    kabul_initiated_clashes: f64, Count, 1.0, "clashes", Lower;
     /// Armed clashes between border posts (local, retaliatory and in open war).
-    border_clashes: f64, Count, 1.0, "clashes";
+    border_clashes: f64, Count, 1.0, "clashes", Lower;
     /// Official accusations by Islamabad that an attack came from Afghan soil.
-    accusations: f64, Count, 1.0, "accusations";
+    accusations: f64, Count, 1.0, "accusations", Lower;
     /// Ceasefires brokered by mediators.
-    ceasefires: f64, Count, 1.0, "ceasefires";
+    ceasefires: f64, Count, 1.0, "ceasefires", Neither;
     /// Agreements with commitments brokered by mediators.
-    agreements: f64, Count, 1.0, "agreements";
+    agreements: f64, Count, 1.0, "agreements", Higher;
     /// Agreements broken (a detected breach by either side).
-    agreements_broken: f64, Count, 1.0, "agreements";
+    agreements_broken: f64, Count, 1.0, "agreements", Lower;
     /// Days on which an agreement was in force.
-    agreement_days_held: f64, Count, 1.0, "days";
+    agreement_days_held: f64, Count, 1.0, "days", Higher;
     /// Days on which a ceasefire was in force.
-    ceasefire_days_held: f64, Count, 1.0, "days";
+    ceasefire_days_held: f64, Count, 1.0, "days", Higher;
     /// Days on which the main crossing (Torkham) was closed.
-    border_closed_days: f64, Count, 1.0, "days";
+    border_closed_days: f64, Count, 1.0, "days", Lower;
     /// Trade lost to closed crossings.
-    trade_lost_usd: f64, Count, 1.0, "USD";
+    trade_lost_usd: f64, Count, 1.0, "USD", Lower;
     /// Afghans deported or pushed to return from Pakistan.
-    refugees_deported: f64, Count, 1.0, "people";
+    refugees_deported: f64, Count, 1.0, "people", Lower;
     /// People displaced by open war.
-    displaced: f64, Count, 1.0, "people";
+    displaced: f64, Count, 1.0, "people", Lower;
     /// Pakistan's trust in Kabul at the end (0-1).
-    final_trust_pk_in_af: f64, Real, 1e-6, "index";
+    final_trust_pk_in_af: f64, Real, 1e-6, "index", Higher;
     /// Kabul's trust in Islamabad at the end (0-1).
-    final_trust_af_in_pk: f64, Real, 1e-6, "index";
+    final_trust_af_in_pk: f64, Real, 1e-6, "index", Higher;
     /// Afghan public resentment of Pakistan at the end (0-1).
-    final_af_resentment: f64, Real, 1e-6, "index";
+    final_af_resentment: f64, Real, 1e-6, "index", Lower;
     /// Kabul's international legitimacy at the end (0-1).
-    final_af_legitimacy: f64, Real, 1e-6, "index";
+    final_af_legitimacy: f64, Real, 1e-6, "index", Neither;
     /// TTP fighters at the end.
-    final_militant_strength: f64, Real, 0.001, "fighters";
+    final_militant_strength: f64, Real, 0.001, "fighters", Lower;
 }
 
 impl Outcomes {

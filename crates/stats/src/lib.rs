@@ -3,7 +3,8 @@
 //! This module owns every statistic the runner reports: per-metric distributions
 //! ([`MetricAcc`] → [`Summary`]), paired effects against the baseline arm ([`PairedAcc`] →
 //! [`PairedSummary`]), unpaired (Welch) intervals ([`welch_interval`]), the day-by-day
-//! timeseries ([`TimeseriesAcc`]) and their bundle for one arm ([`ArmStats`]).
+//! timeseries ([`TimeseriesAcc`]) and their bundle for one arm ([`ArmStats`]); and, over
+//! design points, scenario discovery by PRIM ([`find_box`]).
 //!
 //! # Exactness and determinism
 //!
@@ -36,6 +37,7 @@ mod arm;
 mod interval;
 mod metric;
 mod paired;
+mod prim;
 mod ratio;
 mod timeseries;
 
@@ -43,6 +45,7 @@ pub use arm::ArmStats;
 pub use interval::{Interval, Z_975, t_interval, t_quantile_975, wilson_interval};
 pub use metric::{MetricAcc, Summary, welch_interval};
 pub use paired::{PairedAcc, PairedSummary};
+pub use prim::{PrimBox, PrimSettings, find_box};
 pub use ratio::RatioAcc;
 pub use timeseries::{RUNG_COUNT, TimeseriesAcc, TimeseriesRow};
 

@@ -2,7 +2,7 @@
 //! against hand-computed values, quantile accuracy.
 
 use super::*;
-use model::{DayRecord, METRICS, MetricKind, MetricSpec, Outcomes};
+use model::{Better, DayRecord, METRICS, MetricKind, MetricSpec, Outcomes};
 use rand::{RngExt, SeedableRng, seq::SliceRandom};
 use rand_chacha::ChaCha8Rng;
 
@@ -13,6 +13,7 @@ const REAL: MetricSpec = MetricSpec {
     kind: MetricKind::Real,
     resolution: 0.001,
     always_defined: true,
+    better: Better::Neither,
 };
 
 fn rng(seed: u64) -> ChaCha8Rng {

@@ -275,8 +275,9 @@ pub(crate) fn baseline_only(experiment: &Experiment) -> Experiment {
         effects_baseline: 0,
         pairing: Pairing::Common,
         precision: None,
-        design_points: Vec::new(),
+        designs: Vec::new(),
         morris: None,
+        seed_indices: None,
         ..experiment.clone()
     }
 }

@@ -52,17 +52,38 @@ pub(crate) fn run_with<S: Simulator>(
     let threads = run::thread_count(options.threads)?;
     let inputs = [experiment.source.clone()];
     let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
-    let all = 0..experiment.trials;
-    let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
-    let finished = write_run_folder(folder, experiment, &results, |_| {})?;
+    let finished = if streams(experiment, options) {
+        // Design points part by part, each part's rows written as it finishes.
+        let parts = experiment.parts(run::ARMS_PER_PART);
+        let mut tables = output::StreamedTables::new(&folder, experiment)?;
+        let results =
+            run::simulate_parts(experiment, options, &new_sim, &parts, |arms, part, r| {
+                tables.add_part(arms, part, r)
+            })?;
+        tables.finish(&mut folder, experiment)?;
+        commit_run_manifest(folder, experiment, &results, |_| {})?
+    } else {
+        let all = 0..experiment.trials;
+        let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
+        write_run_folder(folder, experiment, &results, |_| {})?
+    };
     Ok(RunReport {
         out_dir: finished.out_dir,
         files: finished.files,
         wall_time: finished.wall_time,
         threads,
-        trials: results.trials,
-        precision: results.precision,
+        trials: finished.trials,
+        precision: finished.precision,
     })
+}
+
+/// Whether a run streams its arms part by part: it has design points, and neither a precision
+/// target (every arm must get the same trials) nor trials.csv (whose rows are in (trial, arm)
+/// order over all arms) needs every arm at once.
+fn streams(experiment: &Experiment, options: &RunOptions) -> bool {
+    !experiment.designs.is_empty()
+        && options.precision.is_none()
+        && !(experiment.write_trials || options.write_trials)
 }
 
 /// Runs trial indices `trials` of every arm, writing trials.csv into `folder` as rows arrive
@@ -98,8 +119,28 @@ fn write_run_folder(
     experiment: &Experiment,
     results: &Results,
     annotate: impl FnOnce(&mut output::Manifest),
-) -> Result<output::Finished> {
+) -> Result<RunFinished> {
     output::write_tables(&mut folder, experiment, results)?;
+    commit_run_manifest(folder, experiment, results, annotate)
+}
+
+/// A run folder moved into place, with what its results say about trials and precision.
+struct RunFinished {
+    out_dir: PathBuf,
+    files: Vec<String>,
+    wall_time: Duration,
+    trials: u64,
+    precision: Option<PrecisionOutcome>,
+}
+
+/// The manifest of a run folder whose tables are written (which `annotate` may add to), then
+/// the folder moves into place.
+fn commit_run_manifest(
+    folder: JobFolder,
+    experiment: &Experiment,
+    results: &Results,
+    annotate: impl FnOnce(&mut output::Manifest),
+) -> Result<RunFinished> {
     let mut manifest = output::Manifest::new(
         experiment,
         results,
@@ -108,7 +149,14 @@ fn write_run_folder(
         folder.files().to_vec(),
     );
     annotate(&mut manifest);
-    output::commit_with_manifest(folder, &manifest)
+    let finished = output::commit_with_manifest(folder, &manifest)?;
+    Ok(RunFinished {
+        out_dir: finished.out_dir,
+        files: finished.files,
+        wall_time: finished.wall_time,
+        trials: results.trials,
+        precision: results.precision.clone(),
+    })
 }
 #[cfg(test)]
 mod tests;

@@ -77,7 +77,8 @@ fn experiment(output_dir: &Path, trials: u64) -> Experiment {
         effects_baseline: 0,
         pairing: Pairing::Common,
         precision: None,
-        design_points: Vec::new(),
+        designs: Vec::new(),
+        seed_indices: None,
         morris: None,
     }
 }

@@ -22,6 +22,22 @@ pub(crate) fn write_csv<R: Serialize>(
     write_rows(BufWriter::new(file), rows).map_err(Error::csv(path))
 }
 
+/// [`write_csv`], but a file without rows still gets its header, `columns` (which must be the
+/// row type's fields), so that it says what it would hold.
+pub(crate) fn write_csv_or_header<R: Serialize>(
+    path: &Path,
+    rows: impl IntoIterator<Item = R>,
+    columns: &[&str],
+) -> Result<()> {
+    let mut rows = rows.into_iter().peekable();
+    if rows.peek().is_some() {
+        return write_csv(path, rows);
+    }
+    let mut writer = create_csv(path)?;
+    write_record(&mut writer, path, columns)?;
+    writer.flush().map_err(Error::io("cannot write", path))
+}
+
 /// Writes `rows` as CSV (a header from the row type, then one record per row) to `out`, and
 /// flushes it: the one CSV routine of the files and of the command line's `--csv` listings.
 pub fn write_rows<W: Write, R: Serialize>(

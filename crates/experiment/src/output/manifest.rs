@@ -58,7 +58,8 @@ pub struct Provenance {
     pub started_utc: String,
     /// Files in the output folder, this manifest included.
     pub files: Vec<String>,
-    /// The fully resolved experiment (every arm's parameters).
+    /// The fully resolved experiment: the effects baseline's parameters once, and each arm's
+    /// parameters that differ from them ([`Experiment::resolved_compact`]).
     pub config: serde_json::Value,
 }
 
@@ -149,11 +150,11 @@ impl Manifest {
             trials_per_arm: results.trials,
             precision: results.precision.clone(),
             designs: experiment
-                .design_points
+                .designs
                 .iter()
-                .map(|(design, points)| ManifestDesign {
-                    design: design.clone(),
-                    points: *points,
+                .map(|d| ManifestDesign {
+                    design: d.section.clone(),
+                    points: d.points.len(),
                 })
                 .collect(),
             horizon_days: experiment.horizon_days,
@@ -174,7 +175,7 @@ impl Manifest {
 /// The resolved experiment as JSON (a table of strings, numbers, flags and tables always
 /// converts).
 pub(crate) fn resolved_json(experiment: &Experiment) -> serde_json::Value {
-    serde_json::to_value(experiment.resolved()).unwrap_or_default()
+    serde_json::to_value(experiment.resolved_compact()).unwrap_or_default()
 }
 
 /// Writes `manifest` (a [`Manifest`], or another command's record, which lists itself among

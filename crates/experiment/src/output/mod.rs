@@ -22,6 +22,8 @@ mod folder;
 mod format;
 mod manifest;
 mod partial;
+mod robustness;
+mod streamed;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -36,6 +38,7 @@ pub use manifest::{
 pub(crate) use manifest::{commit_with_manifest, sensitivity_manifest};
 pub use partial::{FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial};
 pub(crate) use partial::{copy_csv, write_partial};
+pub(crate) use streamed::StreamedTables;
 pub use tables::HEADLINE_METRICS;
 pub(crate) use tables::{TrialsWriter, write_summary, write_tables};
 
@@ -44,4 +47,6 @@ pub const TIMESERIES_CSV: &str = "timeseries.csv";
 pub const EFFECTS_CSV: &str = "effects.csv";
 pub const SCENARIOS_CSV: &str = "scenarios.csv";
 pub const TRIALS_CSV: &str = "trials.csv";
+pub const ROBUSTNESS_CSV: &str = "robustness.csv";
+pub const DISCOVERY_CSV: &str = "discovery.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";

@@ -1,20 +1,22 @@
 //! The CSV files: summary, timeseries, effects and trials.
 
-use super::csv::{create_csv, write_csv, write_record};
+use super::csv::{create_csv, write_csv, write_csv_or_header, write_record};
 use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
+use crate::analysis::robustness::{ArmDigest, arm_effects};
 use crate::run::{Pairing, Results, TrialRow};
-use crate::spec::{Experiment, params_table, tree::lookup};
+use crate::spec::{Arm, Experiment, params_table, tree::lookup};
 use crate::text::{format_number, plain};
 use crate::{Error, Result};
 use model::{METRICS, Params};
 use serde::{Serialize, Serializer};
+use stats::ArmStats;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
 /// A number cell: printed by [`format_number`], empty when undefined.
 #[derive(Debug, Clone, Copy)]
-struct Num(Option<f64>);
+pub(crate) struct Num(pub Option<f64>);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -27,7 +29,7 @@ impl Serialize for Num {
 
 /// One arm and metric of summary.csv.
 #[derive(Serialize)]
-struct SummaryRow<'a> {
+pub(crate) struct SummaryRow<'a> {
     scenario: &'a str,
     label: &'a str,
     metric: &'static str,
@@ -48,7 +50,7 @@ struct SummaryRow<'a> {
 
 /// One arm and day of timeseries.csv.
 #[derive(Serialize)]
-struct TimeseriesRow<'a> {
+pub(crate) struct TimeseriesRow<'a> {
     scenario: &'a str,
     day: u32,
     mean_rung: Num,
@@ -64,7 +66,7 @@ struct TimeseriesRow<'a> {
 
 /// One scenario arm and metric of effects.csv.
 #[derive(Serialize)]
-struct EffectRow<'a> {
+pub(crate) struct EffectRow<'a> {
     scenario: &'a str,
     /// The arm's label, so that a spreadsheet reads without a join to summary.csv.
     label: &'a str,
@@ -83,7 +85,7 @@ struct EffectRow<'a> {
 }
 
 /// effects.csv's columns (the fields of [`EffectRow`]), for a file with no scenario arm.
-const EFFECT_COLUMNS: [&str; 13] = [
+pub(crate) const EFFECT_COLUMNS: [&str; 13] = [
     "scenario",
     "label",
     "baseline",
@@ -99,37 +101,66 @@ const EFFECT_COLUMNS: [&str; 13] = [
     "interval",
 ];
 
+/// summary.csv's rows of one arm.
+pub(crate) fn summary_rows<'a>(
+    arm: &'a Arm,
+    stats: &ArmStats,
+) -> impl Iterator<Item = SummaryRow<'a>> + use<'a> {
+    stats
+        .summaries()
+        .into_iter()
+        .zip(METRICS)
+        .map(move |(s, spec)| SummaryRow {
+            scenario: &arm.id,
+            label: &arm.label,
+            metric: spec.name,
+            unit: spec.unit,
+            n: s.n,
+            mean: Num(s.mean),
+            sd: Num(s.sd),
+            ci95_low: Num(s.ci95_low),
+            ci95_high: Num(s.ci95_high),
+            p05: Num(s.p05),
+            p25: Num(s.p25),
+            p50: Num(s.p50),
+            p75: Num(s.p75),
+            p95: Num(s.p95),
+            min: Num(s.min),
+            max: Num(s.max),
+        })
+}
+
 /// summary.csv: one row per arm and metric.
 pub(crate) fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let rows = experiment
         .arms
         .iter()
         .zip(&results.arms)
-        .flat_map(|(arm, stats)| {
-            stats
-                .summaries()
-                .into_iter()
-                .zip(METRICS)
-                .map(move |(s, spec)| SummaryRow {
-                    scenario: &arm.id,
-                    label: &arm.label,
-                    metric: spec.name,
-                    unit: spec.unit,
-                    n: s.n,
-                    mean: Num(s.mean),
-                    sd: Num(s.sd),
-                    ci95_low: Num(s.ci95_low),
-                    ci95_high: Num(s.ci95_high),
-                    p05: Num(s.p05),
-                    p25: Num(s.p25),
-                    p50: Num(s.p50),
-                    p75: Num(s.p75),
-                    p95: Num(s.p95),
-                    min: Num(s.min),
-                    max: Num(s.max),
-                })
-        });
+        .flat_map(|(arm, stats)| summary_rows(arm, stats));
     write_csv(path, rows)
+}
+
+/// timeseries.csv's rows of one arm.
+pub(crate) fn timeseries_rows<'a>(
+    arm: &'a Arm,
+    stats: &'a ArmStats,
+) -> impl Iterator<Item = TimeseriesRow<'a>> {
+    stats.timeseries().rows().map(move |r| {
+        let [s0, s1, s2, s3, s4, s5] = r.share_rung.map(|s| Num(Some(s)));
+        TimeseriesRow {
+            scenario: &arm.id,
+            day: r.day,
+            mean_rung: Num(Some(r.mean_rung)),
+            share_rung_0: s0,
+            share_rung_1: s1,
+            share_rung_2: s2,
+            share_rung_3: s3,
+            share_rung_4: s4,
+            share_rung_5: s5,
+            mean_cumulative_attacks: Num(Some(r.mean_cumulative_attacks)),
+            mean_cumulative_fatalities: Num(Some(r.mean_cumulative_fatalities)),
+        }
+    })
 }
 
 /// timeseries.csv: one row per arm and day.
@@ -142,25 +173,43 @@ pub(crate) fn write_timeseries(
         .arms
         .iter()
         .zip(&results.arms)
-        .flat_map(|(arm, stats)| {
-            stats.timeseries().rows().map(move |r| {
-                let [s0, s1, s2, s3, s4, s5] = r.share_rung.map(|s| Num(Some(s)));
-                TimeseriesRow {
-                    scenario: &arm.id,
-                    day: r.day,
-                    mean_rung: Num(Some(r.mean_rung)),
-                    share_rung_0: s0,
-                    share_rung_1: s1,
-                    share_rung_2: s2,
-                    share_rung_3: s3,
-                    share_rung_4: s4,
-                    share_rung_5: s5,
-                    mean_cumulative_attacks: Num(Some(r.mean_cumulative_attacks)),
-                    mean_cumulative_fatalities: Num(Some(r.mean_cumulative_fatalities)),
-                }
-            })
-        });
+        .flat_map(|(arm, stats)| timeseries_rows(arm, stats));
     write_csv(path, rows)
+}
+
+/// effects.csv's rows of arm `i` (none for the effects baseline), against the arm it was
+/// paired with (`references`, from [`Experiment::reference_arms`]).
+pub(crate) fn effect_rows<'a>(
+    experiment: &'a Experiment,
+    results: &Results,
+    references: &[usize],
+    i: usize,
+) -> Vec<EffectRow<'a>> {
+    let arm = &experiment.arms[i];
+    let baseline = experiment.arms[references[i]].id.as_str();
+    let interval = match results.pairing {
+        Pairing::Common => "paired",
+        Pairing::Independent => "welch",
+    };
+    arm_effects(experiment, results, references, i)
+        .into_iter()
+        .zip(METRICS)
+        .map(|(e, spec)| EffectRow {
+            scenario: &arm.id,
+            label: &arm.label,
+            baseline,
+            metric: spec.name,
+            unit: spec.unit,
+            n: e.n,
+            baseline_mean: Num(e.baseline_mean),
+            scenario_mean: Num(e.scenario_mean),
+            diff: Num(e.diff),
+            diff_ci95_low: Num(e.diff_ci95_low),
+            diff_ci95_high: Num(e.diff_ci95_high),
+            rel_change: Num(e.rel_change),
+            interval,
+        })
+        .collect()
 }
 
 /// effects.csv: one row per arm other than the effects baseline, and metric. `diff` is
@@ -168,50 +217,12 @@ pub(crate) fn write_timeseries(
 /// interval is the paired t interval of the per-trial differences; under independent seeds it
 /// is Welch's interval from the two arms' distributions.
 pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
-    let b = experiment.effects_baseline;
     // Each arm against the arm it was paired with (the baseline at its design point).
     let references = experiment.reference_arms();
-    let (interval, effects_of): (&str, fn(&stats::ArmStats, &stats::ArmStats) -> _) =
-        match results.pairing {
-            Pairing::Common => ("paired", |arm, _| arm.effects()),
-            Pairing::Independent => ("welch", |arm, base| arm.independent_effects(base)),
-        };
-    let rows = experiment
-        .arms
-        .iter()
-        .zip(&results.arms)
-        .enumerate()
-        .filter(move |(i, _)| *i != b)
-        .flat_map(move |(i, (arm, stats))| {
-            let reference = references[i];
-            let baseline = experiment.arms[reference].id.as_str();
-            effects_of(stats, &results.arms[reference])
-                .into_iter()
-                .zip(METRICS)
-                .map(move |(e, spec)| EffectRow {
-                    scenario: &arm.id,
-                    label: &arm.label,
-                    baseline,
-                    metric: spec.name,
-                    unit: spec.unit,
-                    n: e.n,
-                    baseline_mean: Num(e.baseline_mean),
-                    scenario_mean: Num(e.scenario_mean),
-                    diff: Num(e.diff),
-                    diff_ci95_low: Num(e.diff_ci95_low),
-                    diff_ci95_high: Num(e.diff_ci95_high),
-                    rel_change: Num(e.rel_change),
-                    interval,
-                })
-        });
-    let mut rows = rows.peekable();
-    if rows.peek().is_none() {
-        // One arm: nothing to compare, but the file still says what it would hold.
-        let mut writer = create_csv(path)?;
-        write_record(&mut writer, path, EFFECT_COLUMNS)?;
-        return writer.flush().map_err(Error::io("cannot write", path));
-    }
-    write_csv(path, rows)
+    let rows =
+        (0..experiment.arms.len()).flat_map(|i| effect_rows(experiment, results, &references, i));
+    // One arm: nothing to compare, but the file still says what it would hold.
+    write_csv_or_header(path, rows, &EFFECT_COLUMNS)
 }
 
 /// The headline metrics of scenarios.csv, in column order.
@@ -232,51 +243,64 @@ pub const HEADLINE_METRICS: &[&str] = &[
     "final_militant_strength",
 ];
 
-/// scenarios.csv: one row per arm: `id,label`, every parameter that differs from the effects
+/// scenarios.csv's columns: `id,label`, every parameter that differs from the effects
 /// baseline in some arm (its value in this arm), then mean and 95% interval of each headline
 /// metric.
-pub(crate) fn write_scenarios(
-    path: &Path,
-    experiment: &Experiment,
-    results: &Results,
-) -> Result<()> {
-    let tables: Vec<toml::Table> = experiment
-        .arms
-        .iter()
-        .map(|a| params_table(&a.params))
-        .collect();
-    let base = &tables[experiment.effects_baseline];
-    let keys: Vec<String> = Params::specs()
-        .into_iter()
-        .map(|s| s.key)
-        .filter(|k| tables.iter().any(|t| lookup(t, k) != lookup(base, k)))
-        .collect();
-    let headline: Vec<usize> = HEADLINE_METRICS
-        .iter()
-        .map(|name| {
-            METRICS
-                .iter()
-                .position(|m| m.name == *name)
-                .ok_or_else(|| Error::Internal(format!("headline metric {name} is not a metric")))
-        })
-        .collect::<Result<_>>()?;
-    let mut writer = create_csv(path)?;
-    let mut header: Vec<String> = vec!["id".into(), "label".into()];
-    header.extend(keys.iter().cloned());
-    for &m in &headline {
-        for suffix in ["mean", "ci95_low", "ci95_high"] {
-            header.push(format!("{}_{suffix}", METRICS[m].name));
+pub(crate) struct ScenarioTable {
+    keys: Vec<String>,
+    headline: Vec<usize>,
+}
+
+impl ScenarioTable {
+    /// The columns of `experiment`'s scenarios.csv (one arm's parameters at a time in memory).
+    pub fn new(experiment: &Experiment) -> Result<Self> {
+        let base = params_table(&experiment.effects_baseline_arm().params);
+        let mut differs = vec![false; Params::specs().len()];
+        let keys: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
+        for arm in &experiment.arms {
+            let table = params_table(&arm.params);
+            for (k, key) in keys.iter().enumerate() {
+                differs[k] |= lookup(&table, key) != lookup(&base, key);
+            }
         }
+        let keys = keys
+            .into_iter()
+            .zip(differs)
+            .filter_map(|(k, d)| d.then_some(k))
+            .collect();
+        let headline = HEADLINE_METRICS
+            .iter()
+            .map(|name| {
+                METRICS.iter().position(|m| m.name == *name).ok_or_else(|| {
+                    Error::Internal(format!("headline metric {name} is not a metric"))
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(ScenarioTable { keys, headline })
     }
-    write_record(&mut writer, path, &header)?;
-    for ((arm, table), stats) in experiment.arms.iter().zip(&tables).zip(&results.arms) {
+
+    pub fn header(&self) -> Vec<String> {
+        let mut header: Vec<String> = vec!["id".into(), "label".into()];
+        header.extend(self.keys.iter().cloned());
+        for &m in &self.headline {
+            for suffix in ["mean", "ci95_low", "ci95_high"] {
+                header.push(format!("{}_{suffix}", METRICS[m].name));
+            }
+        }
+        header
+    }
+
+    /// One arm's record.
+    pub fn record(&self, arm: &Arm, stats: &ArmStats) -> Vec<String> {
+        let table = params_table(&arm.params);
         let mut record = vec![arm.id.clone(), arm.label.clone()];
         record.extend(
-            keys.iter()
-                .map(|k| lookup(table, k).map(plain).unwrap_or_default()),
+            self.keys
+                .iter()
+                .map(|k| lookup(&table, k).map(plain).unwrap_or_default()),
         );
         let summaries = stats.summaries();
-        for &m in &headline {
+        for &m in &self.headline {
             let s = &summaries[m];
             for x in [s.mean, s.ci95_low, s.ci95_high] {
                 record.push(
@@ -286,12 +310,27 @@ pub(crate) fn write_scenarios(
                 );
             }
         }
-        write_record(&mut writer, path, &record)?;
+        record
+    }
+}
+
+/// scenarios.csv: one row per arm ([`ScenarioTable`]).
+pub(crate) fn write_scenarios(
+    path: &Path,
+    experiment: &Experiment,
+    results: &Results,
+) -> Result<()> {
+    let table = ScenarioTable::new(experiment)?;
+    let mut writer = create_csv(path)?;
+    write_record(&mut writer, path, table.header())?;
+    for (arm, stats) in experiment.arms.iter().zip(&results.arms) {
+        write_record(&mut writer, path, table.record(arm, stats))?;
     }
     writer.flush().map_err(Error::io("cannot write", path))
 }
 
-/// Writes summary.csv, timeseries.csv, effects.csv and scenarios.csv into `folder`.
+/// Writes summary.csv, timeseries.csv, effects.csv and scenarios.csv into `folder`, and
+/// robustness.csv and discovery.csv when a design varies a policy arm.
 pub(crate) fn write_tables(
     folder: &mut JobFolder,
     experiment: &Experiment,
@@ -300,7 +339,12 @@ pub(crate) fn write_tables(
     write_summary(&folder.add(SUMMARY_CSV), experiment, results)?;
     write_timeseries(&folder.add(TIMESERIES_CSV), experiment, results)?;
     write_effects(&folder.add(EFFECTS_CSV), experiment, results)?;
-    write_scenarios(&folder.add(SCENARIOS_CSV), experiment, results)
+    write_scenarios(&folder.add(SCENARIOS_CSV), experiment, results)?;
+    if experiment.designs.is_empty() {
+        return Ok(());
+    }
+    let digests = ArmDigest::all(experiment, results, &super::robustness::metrics());
+    super::robustness::write_robustness(folder, experiment, &digests)
 }
 
 /// trials.csv, written as rows arrive: `scenario,trial,seed` then one column per metric

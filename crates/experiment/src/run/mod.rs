@@ -161,6 +161,49 @@ pub(crate) fn simulate_trials<S: Simulator>(
     Ok(results)
 }
 
+/// Arms per part of a streamed run ([`simulate_parts`]): enough that the effects baseline,
+/// which every part runs again for pairing, costs under 1% more trials; few enough that a
+/// part's statistics (about 200 KB an arm, per worker) stay small.
+pub const ARMS_PER_PART: usize = 128;
+
+/// Runs every trial of the arms part by part (`parts`, from [`Experiment::parts`]), handing
+/// each part (its arms, the part as an experiment, its statistics) to `on_part` before the
+/// next starts, so that memory holds one part's statistics at a time. No precision target and
+/// no trial rows. Returns the run's [`Results`] without arms.
+pub(crate) fn simulate_parts<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    parts: &[Vec<usize>],
+    mut on_part: impl FnMut(&[usize], &Experiment, &Results) -> Result<()>,
+) -> Result<Results> {
+    let threads = thread_count(options.threads)?;
+    let trials = experiment.trials;
+    let progress = options.progress.start(trials * parts.len() as u64);
+    let results = |arms| Results {
+        arms,
+        threads,
+        pairing: options.pairing,
+        trials,
+        precision: None,
+    };
+    for arms in parts {
+        let part = experiment.part(arms);
+        let stats = runner::execute(
+            &part,
+            options.pairing,
+            threads,
+            &progress,
+            new_sim,
+            None,
+            0..trials,
+        )?;
+        on_part(arms, &part, &results(stats))?;
+    }
+    progress.finish();
+    Ok(results(Vec::new()))
+}
+
 /// The largest 95% half-width of metric `metric` over the arms (`None` if any arm has none).
 fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
     arms.iter().try_fold(0.0f64, |widest, arm| {

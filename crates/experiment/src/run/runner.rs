@@ -96,7 +96,9 @@ impl<S: Simulator> Worker<S> {
         baseline: Option<&Outcomes>,
     ) -> Outcomes {
         let experiment = plan.experiment;
-        let seed = plan.pairing.seed(experiment.seed, trial, arm);
+        let seed = plan
+            .pairing
+            .seed(experiment.seed, trial, experiment.seed_index(arm));
         let outcomes = self.sim.simulate(
             &experiment.arms[arm].params,
             experiment.horizon_days,

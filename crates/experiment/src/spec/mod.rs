@@ -70,6 +70,7 @@ mod shard;
 pub(crate) mod tests;
 pub(crate) mod tree;
 
+pub use design::DesignInfo;
 pub use design::morris::{DEFAULT_METRICS, Morris};
 pub use error::{ConfigError, KeyKind};
 pub use overrides::{Overrides, SetOverride};
@@ -116,10 +117,13 @@ pub struct Experiment {
     pub pairing: Pairing,
     /// A precision target (`[precision]`), if any.
     pub precision: Option<Precision>,
-    /// Design points per design (`[sweep]` grid size, `[latin_hypercube]` points), in that order.
-    pub design_points: Vec<(String, usize)>,
+    /// The designs (`[sweep]`, then `[latin_hypercube]`) with their points and arms.
+    pub designs: Vec<DesignInfo>,
     /// A Morris screening of the effects baseline arm (`[morris]`), if any.
     pub morris: Option<Morris>,
+    /// For a part of a larger experiment ([`Experiment::part`]): the index each arm has in
+    /// the whole, which seeds it. `None`: each arm is seeded by its own index.
+    pub seed_indices: Option<Vec<usize>>,
 }
 
 /// One policy arm: a named parameter set.
@@ -135,6 +139,112 @@ pub struct Arm {
 }
 
 impl Experiment {
+    /// Each arm's index by its id.
+    pub fn arm_index(&self) -> std::collections::HashMap<&str, usize> {
+        self.arms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect()
+    }
+
+    /// For each arm, the index of the named arm it belongs to: itself, or for a design point
+    /// the arm the design was applied to (`mediation` for `mediation.h007`).
+    pub fn families(&self) -> Vec<usize> {
+        let index = self.arm_index();
+        let mut family: Vec<usize> = (0..self.arms.len()).collect();
+        for design in &self.designs {
+            for owner in &design.arms {
+                let Some(&named) = index.get(owner.as_str()) else {
+                    continue;
+                };
+                for i in 0..design.points.len() {
+                    if let Some(&arm) = index.get(design.arm_id(owner, i).as_str()) {
+                        family[arm] = named;
+                    }
+                }
+            }
+        }
+        family
+    }
+
+    /// The index that seeds arm `arm` (its index in the whole experiment).
+    pub fn seed_index(&self, arm: usize) -> usize {
+        self.seed_indices.as_ref().map_or(arm, |s| s[arm])
+    }
+
+    /// The experiment restricted to arms `arms` (indices, ascending) and the effects
+    /// baseline, which every part runs for pairing; each arm keeps its seeds, so its statistics
+    /// are those it has in the whole. Designs are left out (a part is not analysed over them).
+    pub fn part(&self, arms: &[usize]) -> Experiment {
+        let mut indices: Vec<usize> = arms.to_vec();
+        if let Err(at) = indices.binary_search(&self.effects_baseline) {
+            indices.insert(at, self.effects_baseline);
+        }
+        let effects_baseline = indices
+            .binary_search(&self.effects_baseline)
+            .unwrap_or_default();
+        Experiment {
+            arms: indices.iter().map(|&a| self.arms[a].clone()).collect(),
+            effects_baseline,
+            designs: Vec::new(),
+            morris: None,
+            seed_indices: Some(indices.iter().map(|&a| self.seed_index(a)).collect()),
+            ..self.clone_settings()
+        }
+    }
+
+    /// The experiment's settings without its arms, designs and screening.
+    fn clone_settings(&self) -> Experiment {
+        Experiment {
+            source: self.source.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            trials: self.trials,
+            horizon_days: self.horizon_days,
+            seed: self.seed,
+            output_dir: self.output_dir.clone(),
+            write_trials: self.write_trials,
+            arms: Vec::new(),
+            effects_baseline: 0,
+            pairing: self.pairing,
+            precision: self.precision.clone(),
+            designs: Vec::new(),
+            morris: None,
+            seed_indices: None,
+        }
+    }
+
+    /// The arms in parts of at most about `arms_per_part` arms that can run one after another:
+    /// the named arms first, then each design's points in blocks, all arms at a point in the
+    /// same part (so that each is paired with the baseline at its point within the part).
+    pub fn parts(&self, arms_per_part: usize) -> Vec<Vec<usize>> {
+        let index = self.arm_index();
+        let mut in_design = vec![false; self.arms.len()];
+        let mut parts = Vec::new();
+        for design in &self.designs {
+            let per_block = (arms_per_part / design.arms.len().max(1)).max(1);
+            let points: Vec<usize> = (0..design.points.len()).collect();
+            for block in points.chunks(per_block) {
+                let mut part: Vec<usize> = design
+                    .arms
+                    .iter()
+                    .flat_map(|owner| block.iter().map(move |&i| (owner, i)))
+                    .filter_map(|(owner, i)| index.get(design.arm_id(owner, i).as_str()).copied())
+                    .collect();
+                part.sort_unstable();
+                for &a in &part {
+                    in_design[a] = true;
+                }
+                parts.push(part);
+            }
+        }
+        let named: Vec<usize> = (0..self.arms.len()).filter(|&a| !in_design[a]).collect();
+        parts.insert(0, named);
+        parts.retain(|p| !p.is_empty());
+        parts
+    }
+
     /// The arm effects are computed against.
     pub fn effects_baseline_arm(&self) -> &Arm {
         &self.arms[self.effects_baseline]
@@ -148,12 +258,7 @@ impl Experiment {
     pub fn reference_arms(&self) -> Vec<usize> {
         let b = self.effects_baseline;
         let base_id = self.arms[b].id.as_str();
-        let index: std::collections::HashMap<&str, usize> = self
-            .arms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
+        let index = self.arm_index();
         self.arms
             .iter()
             .map(|arm| {
@@ -184,9 +289,41 @@ impl Experiment {
     }
 
     /// The fully resolved experiment as one table (every arm's complete parameters), for the
-    /// manifest and the shard checksum; derived from the typed fields, so that an experiment
-    /// derived from another (calibrate's single arm, a Morris trajectory) describes itself.
+    /// shard checksum; derived from the typed fields, so that an experiment derived from
+    /// another (calibrate's single arm, a Morris trajectory) describes itself.
     pub fn resolved(&self) -> Table {
+        self.resolved_with(|arm, t| {
+            t.insert("params".into(), Value::Table(params_table(&arm.params)));
+        })
+    }
+
+    /// [`Experiment::resolved`] as the manifest stores it: the effects baseline's complete
+    /// parameters once (`baseline_params`) and, per arm, only the parameters that differ from
+    /// them (`params_differing_from_baseline`, by key path), so that a design of many points
+    /// does not repeat every parameter per arm.
+    pub fn resolved_compact(&self) -> Table {
+        let base = params_table(&self.effects_baseline_arm().params);
+        let base_leaves = leaves(&base);
+        let mut resolved = self.resolved_with(|arm, t| {
+            let own = params_table(&arm.params);
+            let differing: Table = base_leaves
+                .iter()
+                .filter_map(|(key, value)| {
+                    let mine = lookup(&own, key)?;
+                    (mine != value).then(|| (key.clone(), mine.clone()))
+                })
+                .collect();
+            t.insert(
+                "params_differing_from_baseline".into(),
+                Value::Table(differing),
+            );
+        });
+        resolved.insert("baseline_params".into(), Value::Table(base));
+        resolved
+    }
+
+    /// The experiment's settings and arms as one table; `arm_params` adds an arm's parameters.
+    fn resolved_with(&self, arm_params: impl Fn(&Arm, &mut Table)) -> Table {
         let mut resolved = Table::new();
         resolved.insert("name".into(), self.name.clone().into());
         resolved.insert("description".into(), self.description.clone().into());
@@ -213,7 +350,7 @@ impl Experiment {
                 t.insert("label".into(), arm.label.clone().into());
                 let overrides: Table = arm.overrides.iter().cloned().collect();
                 t.insert("overrides".into(), Value::Table(overrides));
-                t.insert("params".into(), Value::Table(params_table(&arm.params)));
+                arm_params(arm, &mut t);
                 Value::Table(t)
             })
             .collect();
@@ -345,18 +482,16 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
     let horizon = file.horizon_days;
 
     let mut designs = Vec::new();
-    let mut design_points = Vec::new();
+    let mut sections = Vec::new();
     if let Some(v) = &file.sweep {
-        let d = design::grid::parse_sweep(v, ctx)?;
-        design_points.push(("sweep".to_string(), d.points.len()));
-        designs.push(d);
+        designs.push(design::grid::parse_sweep(v, ctx)?);
+        sections.push("sweep");
     }
     if let Some(v) = &file.latin_hypercube {
-        let d = design::hypercube::parse_lhs(v, file.seed, ctx)?;
-        design_points.push(("latin_hypercube".to_string(), d.points.len()));
-        designs.push(d);
+        designs.push(design::hypercube::parse_lhs(v, file.seed, ctx)?);
+        sections.push("latin_hypercube");
     }
-    for (d, (section, _)) in designs.iter().zip(&design_points) {
+    for (d, section) in designs.iter().zip(&sections) {
         for (i, key) in d.keys.iter().enumerate() {
             if !(key.starts_with("measures.") && key.ends_with(".start_day")) {
                 continue;
@@ -368,7 +503,7 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
             if let Some(day) = late {
                 return Err(ConfigError::PastHorizon {
                     file: ctx.file(),
-                    key: ctx.key(&[section.clone(), key.clone()]),
+                    key: ctx.key(&[section.to_string(), key.clone()]),
                     value: day.to_string(),
                     horizon,
                 });
@@ -387,7 +522,7 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         .transpose()?;
     let mut named = vec![file.baseline.clone()];
     named.extend(file.scenarios.iter().cloned());
-    let mut all = design::expand(named, &designs, ctx)?;
+    let (mut all, designs) = design::expand(named, &designs, &sections, ctx)?;
     let mut base = all.remove(0);
     let mut file = file;
     file.scenarios = all;
@@ -438,8 +573,9 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         effects_baseline,
         pairing: file.pairing,
         precision,
-        design_points,
+        designs,
         morris,
+        seed_indices: None,
     })
 }
 

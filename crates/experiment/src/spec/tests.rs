@@ -181,6 +181,41 @@ fn resolved_table_lists_settings_and_complete_parameters_per_arm() {
     assert!(toml::to_string(r).unwrap().contains("compare_measures"));
 }
 
+/// The manifest's form stores the baseline's parameters once and each arm's differences, from
+/// which every arm's complete parameters are rebuilt exactly.
+#[test]
+fn compact_resolved_table_rebuilds_every_arm_from_the_baseline_and_its_differences() {
+    let (_dir, _path, result) = load_text(VALID, &Overrides::none());
+    let exp = result.unwrap();
+    let r = exp.resolved_compact();
+    let base = r["baseline_params"].as_table().unwrap();
+    let arms = r["arms"].as_array().unwrap();
+    assert_eq!(arms.len(), exp.arms.len());
+    for (stored, arm) in arms.iter().zip(&exp.arms) {
+        assert!(
+            stored.get("params").is_none(),
+            "no complete parameters per arm"
+        );
+        let differing = stored["params_differing_from_baseline"].as_table().unwrap();
+        let mut rebuilt = base.clone();
+        for (key, value) in differing {
+            tree::set_key(&mut rebuilt, key, value.clone()).unwrap();
+        }
+        let back: Params = toml::Value::Table(rebuilt).try_into().unwrap();
+        assert_eq!(back, arm.params, "{}", arm.id);
+    }
+    let cbm = arms[1]["params_differing_from_baseline"]
+        .as_table()
+        .unwrap();
+    assert_eq!(
+        cbm.keys().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "measures.confidence_building.enabled",
+            "measures.confidence_building.intensity"
+        ]
+    );
+}
+
 #[test]
 fn nested_tables_and_dotted_keys_are_equivalent() {
     let dotted = with_baseline(

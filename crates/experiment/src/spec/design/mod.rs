@@ -77,6 +77,55 @@ impl DesignPoints {
             points: design.points(),
         }
     }
+
+    /// Whether the design applies to the named arm `id`.
+    fn applies_to(&self, id: &str) -> bool {
+        self.arms
+            .as_ref()
+            .is_none_or(|(wanted, _, _)| wanted.iter().any(|w| w == id))
+    }
+}
+
+/// A design as the experiment keeps it: its points and the named arms it was applied to, so
+/// that analyses over the points (robustness, scenario discovery) find each point's arms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesignInfo {
+    /// Its section in the file (`sweep`, `latin_hypercube`).
+    pub section: String,
+    /// The id infix of its points.
+    pub tag: char,
+    /// The parameters it varies, as key paths.
+    pub keys: Vec<String>,
+    /// Its points, one value per key.
+    pub points: Vec<Vec<Value>>,
+    /// The ids of the named arms it was applied to, in arm order.
+    pub arms: Vec<String>,
+}
+
+impl DesignInfo {
+    /// The id of the arm that is named arm `owner` at point `index` (from 0):
+    /// `mediation.h007`, numbered from 1 with at least three digits.
+    pub fn arm_id(&self, owner: &str, index: usize) -> String {
+        point_arm_id(owner, self.tag, self.points.len(), index)
+    }
+
+    /// Point `index` as numbers, one per key (booleans as 0 and 1; `None` for text values).
+    pub fn numeric_point(&self, index: usize) -> Vec<Option<f64>> {
+        self.points[index]
+            .iter()
+            .map(|v| match v {
+                Value::Float(x) => Some(*x),
+                Value::Integer(i) => Some(*i as f64),
+                Value::Boolean(b) => Some(f64::from(u8::from(*b))),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn point_arm_id(owner: &str, tag: char, points: usize, index: usize) -> String {
+    let width = points.to_string().len().max(3);
+    format!("{owner}.{tag}{:0width$}", index + 1)
 }
 
 /// A numeric parameter's range, onto which designs map unit coordinates.
@@ -206,12 +255,14 @@ pub(crate) fn design_seed(
     }
 }
 
-/// The named arms with each design's points inserted after the arms they apply to.
+/// The named arms with each design's points inserted after the arms they apply to, and each
+/// design as the experiment keeps it (`sections` names them in order).
 pub(crate) fn expand(
     named: Vec<ArmSpec>,
     designs: &[DesignPoints],
+    sections: &[&str],
     ctx: &Ctx,
-) -> Result<Vec<ArmSpec>, ConfigError> {
+) -> Result<(Vec<ArmSpec>, Vec<DesignInfo>), ConfigError> {
     let ids: Vec<&str> = named.iter().map(|a| a.id.as_str()).collect();
     for design in designs {
         if let Some((wanted, path, v)) = &design.arms
@@ -224,18 +275,28 @@ pub(crate) fn expand(
             ));
         }
     }
+    let infos = designs
+        .iter()
+        .zip(sections)
+        .map(|(design, section)| DesignInfo {
+            section: section.to_string(),
+            tag: design.tag,
+            keys: design.keys.clone(),
+            points: design.points.clone(),
+            arms: named
+                .iter()
+                .filter(|a| design.applies_to(&a.id))
+                .map(|a| a.id.clone())
+                .collect(),
+        })
+        .collect();
     let mut out = Vec::new();
     for arm in named {
         let mut points = Vec::new();
         for design in designs {
-            let applies = design
-                .arms
-                .as_ref()
-                .is_none_or(|(w, _, _)| w.contains(&arm.id));
-            if !applies {
+            if !design.applies_to(&arm.id) {
                 continue;
             }
-            let width = design.points.len().to_string().len().max(3);
             for (i, point) in design.points.iter().enumerate() {
                 let mut params = arm.params.clone();
                 let mut parts = Vec::new();
@@ -245,7 +306,7 @@ pub(crate) fn expand(
                     parts.push(format!("{key}={}", plain(value)));
                 }
                 points.push(ArmSpec {
-                    id: format!("{}.{}{:0width$}", arm.id, design.tag, i + 1),
+                    id: point_arm_id(&arm.id, design.tag, design.points.len(), i),
                     label: format!("{} · {}", arm.label, parts.join(", ")),
                     tree_path: arm.tree_path.clone(),
                     params,
@@ -255,5 +316,5 @@ pub(crate) fn expand(
         out.push(arm);
         out.extend(points);
     }
-    Ok(out)
+    Ok((out, infos))
 }

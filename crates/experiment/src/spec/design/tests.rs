@@ -33,7 +33,15 @@ fn sweep_grid_size_and_order() {
     );
     // 2 named arms × (1 + 3 × 4 points).
     assert_eq!(exp.arms.len(), 2 * 13);
-    assert_eq!(exp.design_points, vec![("sweep".to_string(), 12)]);
+    assert_eq!(exp.designs.len(), 1);
+    let d = &exp.designs[0];
+    assert_eq!(
+        (d.section.as_str(), d.tag, d.points.len()),
+        ("sweep", 'p', 12)
+    );
+    assert_eq!(d.arms, ["baseline", "mediation"]);
+    assert_eq!(d.arm_id("mediation", 11), "mediation.p012");
+    assert_eq!(d.numeric_point(4), [Some(0.5), Some(3.0)]);
     let ids: Vec<&str> = exp.arms.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(&ids[..3], ["baseline", "baseline.p001", "baseline.p002"]);
     assert_eq!(ids[13], "mediation");
@@ -220,4 +228,62 @@ fn swept_start_day_past_the_horizon_names_the_sweep_key() {
         &msg,
         &["sweep.\"measures.mediation.start_day\"", "400", "horizon"],
     );
+}
+
+/// A design's arms split into parts for streaming: every arm in exactly one part, the named
+/// arms first, every point's arms together with the baseline at that point, parts near the
+/// asked size, and a part as an experiment seeds its arms as the whole does.
+#[test]
+fn parts_keep_each_point_with_its_baseline() {
+    let exp = design(
+        r#"
+[latin_hypercube]
+points = 25
+"pakistan.anger_decay" = { from = 0.05, to = 0.2 }
+"#,
+    );
+    assert_eq!(exp.arms.len(), 2 * 26);
+    let parts = exp.parts(10);
+    let mut seen = vec![0; exp.arms.len()];
+    for part in &parts {
+        assert!(part.windows(2).all(|w| w[0] < w[1]), "ascending");
+        for &a in part {
+            seen[a] += 1;
+        }
+    }
+    assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
+    let ids = |p: &[usize]| -> Vec<String> { p.iter().map(|&a| exp.arms[a].id.clone()).collect() };
+    assert_eq!(ids(&parts[0]), ["baseline", "mediation"]);
+    // Two arms per point: five points per part of ten arms.
+    assert_eq!(parts.len(), 1 + 5);
+    assert_eq!(
+        ids(&parts[1]),
+        [
+            "baseline.h001",
+            "baseline.h002",
+            "baseline.h003",
+            "baseline.h004",
+            "baseline.h005",
+            "mediation.h001",
+            "mediation.h002",
+            "mediation.h003",
+            "mediation.h004",
+            "mediation.h005",
+        ]
+    );
+    let whole_refs = exp.reference_arms();
+    for part in &parts {
+        let sub = exp.part(part);
+        assert_eq!(sub.effects_baseline_arm().id, "baseline");
+        let refs = sub.reference_arms();
+        for (local, arm) in sub.arms.iter().enumerate() {
+            let whole = sub.seed_index(local);
+            assert_eq!(exp.arms[whole].id, arm.id);
+            assert_eq!(
+                exp.arms[whole_refs[whole]].id, sub.arms[refs[local]].id,
+                "{}",
+                arm.id
+            );
+        }
+    }
 }

@@ -1,0 +1,390 @@
+//! Robust comparison over design points (what the EMA Workbench and Rhodium do, on paired
+//! effects with intervals): for each design, each arm it varies and each headline metric
+//! with a good direction, how the arm fares across the points, and where it fails.
+//!
+//! At every point of a design, the arms at that point are the effects baseline at the point
+//! (`baseline.h007`, or the effects baseline itself when the design does not vary it) and each
+//! other named arm at the point (`mediation.h007`). An arm *helps* at a point when the 95%
+//! interval of its effect against the baseline at the point (paired under common random
+//! numbers) excludes 0 on the good side of the metric ([`model::Better`]), *harms* when it
+//! excludes 0 on the other side, and otherwise has *no clear effect* (among which *nothing to
+//! prevent*: the baseline at the point has none of a lower-is-better outcome). Its *regret* at a point
+//! is the gap between its mean and the best mean of all arms at the point (0 for the best
+//! arm), and its *rank* is 1 plus the number of arms with a strictly better mean. Scenario
+//! discovery ([`find_box`]) then finds, for each arm and metric where the arm fails to help
+//! (among the points with something to prevent) or harms at some points, the box of the
+//! design's parameters that holds most of them.
+
+use crate::run::{Pairing, Results};
+use crate::spec::{DesignInfo, Experiment};
+use model::{Better, METRICS, MetricSpec};
+use stats::{PairedSummary, PrimBox, PrimSettings, find_box};
+
+/// The metrics of robustness.csv: the headline metrics that have a good direction.
+pub fn robustness_metrics(headline: &[&str]) -> Vec<usize> {
+    headline
+        .iter()
+        .filter_map(|name| METRICS.iter().position(|m| m.name == *name))
+        .filter(|&m| METRICS[m].better != Better::Neither)
+        .collect()
+}
+
+/// The effects of arm `arm` against the arm it was paired with (`references`, from
+/// [`Experiment::reference_arms`]), in `METRICS` order (empty for the effects baseline).
+pub fn arm_effects(
+    experiment: &Experiment,
+    results: &Results,
+    references: &[usize],
+    arm: usize,
+) -> Vec<PairedSummary> {
+    if arm == experiment.effects_baseline {
+        return Vec::new();
+    }
+    let reference = references[arm];
+    match results.pairing {
+        Pairing::Common => results.arms[arm].effects(),
+        Pairing::Independent => results.arms[arm].independent_effects(&results.arms[reference]),
+    }
+}
+
+/// What robustness needs of one arm, on the metrics it is computed for (in their order):
+/// each metric's mean and the arm's effect against the arm it was paired with (none for the
+/// effects baseline). Small, so that a streamed run keeps one per arm.
+#[derive(Debug, Clone, Default)]
+pub struct ArmDigest {
+    pub means: Vec<Option<f64>>,
+    pub effects: Vec<PairedSummary>,
+}
+
+impl ArmDigest {
+    /// The digest of arm `arm` of `experiment` on `metrics` (indices into `METRICS`).
+    pub fn of(
+        experiment: &Experiment,
+        results: &Results,
+        references: &[usize],
+        arm: usize,
+        metrics: &[usize],
+    ) -> Self {
+        let accs = results.arms[arm].metrics();
+        let effects = arm_effects(experiment, results, references, arm);
+        ArmDigest {
+            means: metrics.iter().map(|&m| accs[m].mean()).collect(),
+            effects: match effects.is_empty() {
+                true => Vec::new(),
+                false => metrics.iter().map(|&m| effects[m]).collect(),
+            },
+        }
+    }
+
+    /// Every arm's digest.
+    pub fn all(experiment: &Experiment, results: &Results, metrics: &[usize]) -> Vec<Self> {
+        let references = experiment.reference_arms();
+        (0..experiment.arms.len())
+            .map(|a| ArmDigest::of(experiment, results, &references, a, metrics))
+            .collect()
+    }
+}
+
+/// What an arm's effect at one point says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Helps,
+    Harms,
+    /// The interval includes 0, or the effect is undefined.
+    Unclear,
+    /// No clear effect where there was nothing to prevent: the baseline at the point has a
+    /// mean of 0 on a lower-is-better metric (no open war to avert, no strike to forgo).
+    NothingToPrevent,
+}
+
+impl Verdict {
+    /// The verdict of a paired effect on a metric whose good direction is `better`.
+    pub fn of(effect: &PairedSummary, better: Better) -> Verdict {
+        let (Some(low), Some(high)) = (effect.diff_ci95_low, effect.diff_ci95_high) else {
+            return Verdict::Unclear;
+        };
+        match better {
+            Better::Lower if high < 0.0 => Verdict::Helps,
+            Better::Lower if low > 0.0 => Verdict::Harms,
+            Better::Higher if low > 0.0 => Verdict::Helps,
+            Better::Higher if high < 0.0 => Verdict::Harms,
+            _ => Verdict::Unclear,
+        }
+    }
+}
+
+/// One arm of one design on one metric, across the design's points.
+#[derive(Debug, Clone)]
+pub struct ArmAcrossPoints<'e> {
+    pub design: &'e DesignInfo,
+    /// The named arm (`mediation`) and its label.
+    pub arm: &'e str,
+    pub label: &'e str,
+    /// Whether this is the baseline the others are compared with (it has no effects).
+    pub is_baseline: bool,
+    pub metric: &'static MetricSpec,
+    /// Per point: the verdict (`None` for the baseline), the effect (scenario − baseline at
+    /// the point), the regret and the rank.
+    pub verdicts: Vec<Option<Verdict>>,
+    pub effects: Vec<Option<f64>>,
+    pub regrets: Vec<Option<f64>>,
+    pub ranks: Vec<Option<usize>>,
+    /// Arms ranked at each point (the baseline and every arm the design varies).
+    pub arms_ranked: usize,
+}
+
+impl<'e> ArmAcrossPoints<'e> {
+    pub fn points(&self) -> usize {
+        self.verdicts.len()
+    }
+
+    /// Points with the verdict `v`.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.verdicts.iter().filter(|x| **x == Some(v)).count()
+    }
+
+    /// Share of points with verdict `v` (`None` for the baseline).
+    pub fn share(&self, v: Verdict) -> Option<f64> {
+        (!self.is_baseline).then(|| self.count(v) as f64 / self.points() as f64)
+    }
+
+    /// Share of points with no clear effect, whether or not there was anything to prevent.
+    pub fn share_no_clear_effect(&self) -> Option<f64> {
+        self.share(Verdict::Unclear)
+            .zip(self.share(Verdict::NothingToPrevent))
+            .map(|(a, b)| a + b)
+    }
+
+    /// Quantile `q` of the effect over the points where it is defined (linear between order
+    /// statistics, as a spreadsheet's PERCENTILE).
+    pub fn effect_quantile(&self, q: f64) -> Option<f64> {
+        quantile(&defined(&self.effects), q)
+    }
+
+    /// The worst effect: the largest for a lower-is-better metric, the smallest otherwise.
+    pub fn worst_effect(&self) -> Option<f64> {
+        let e = defined(&self.effects);
+        match self.metric.better {
+            Better::Higher => e.first().copied(),
+            _ => e.last().copied(),
+        }
+    }
+
+    pub fn mean_regret(&self) -> Option<f64> {
+        mean(self.regrets.iter().flatten().copied())
+    }
+
+    pub fn max_regret(&self) -> Option<f64> {
+        self.regrets.iter().flatten().copied().reduce(f64::max)
+    }
+
+    /// Share of the points (with a rank) where the arm is ranked first (ties included).
+    pub fn share_ranked_first(&self) -> Option<f64> {
+        mean(
+            self.ranks
+                .iter()
+                .flatten()
+                .map(|&r| f64::from(u8::from(r == 1))),
+        )
+    }
+
+    pub fn mean_rank(&self) -> Option<f64> {
+        mean(self.ranks.iter().flatten().map(|&r| r as f64))
+    }
+
+    /// Scenario discovery: the box holding the points where the arm does not help although
+    /// there was something to prevent (`harms` false; the other points are left out), or
+    /// where it harms (`harms` true; every point), over the design's numeric parameters;
+    /// `None` when no point is such a case or the design has no numeric parameter.
+    pub fn discover(&self, harms: bool, settings: &PrimSettings) -> Option<Discovery<'e>> {
+        if self.is_baseline {
+            return None;
+        }
+        let numeric: Vec<usize> = (0..self.design.keys.len())
+            .filter(|&k| {
+                (0..self.design.points.len()).all(|i| self.design.numeric_point(i)[k].is_some())
+            })
+            .collect();
+        if numeric.is_empty() {
+            return None;
+        }
+        let kept: Vec<usize> = (0..self.points())
+            .filter(|&i| harms || self.verdicts[i] != Some(Verdict::NothingToPrevent))
+            .collect();
+        let points: Vec<Vec<f64>> = kept
+            .iter()
+            .map(|&i| {
+                let p = self.design.numeric_point(i);
+                numeric.iter().map(|&k| p[k].unwrap_or(0.0)).collect()
+            })
+            .collect();
+        let cases: Vec<bool> = kept
+            .iter()
+            .map(|&i| match harms {
+                true => self.verdicts[i] == Some(Verdict::Harms),
+                false => self.verdicts[i] != Some(Verdict::Helps),
+            })
+            .collect();
+        let found = find_box(&points, &cases, settings)?;
+        Some(Discovery {
+            keys: numeric
+                .iter()
+                .map(|&k| self.design.keys[k].as_str())
+                .collect(),
+            found,
+        })
+    }
+}
+
+/// A scenario-discovery box over a design's numeric parameters (`keys`, in box order).
+#[derive(Debug, Clone)]
+pub struct Discovery<'e> {
+    pub keys: Vec<&'e str>,
+    pub found: PrimBox,
+}
+
+/// Every arm a design varies (the baseline first), across its points, on each metric of
+/// `metrics`, from every arm's digest on those metrics; empty when no design varies an arm
+/// other than the effects baseline.
+pub fn across_points<'e>(
+    experiment: &'e Experiment,
+    digests: &[ArmDigest],
+    metrics: &[usize],
+) -> Vec<ArmAcrossPoints<'e>> {
+    let index = experiment.arm_index();
+    let base = experiment.effects_baseline_arm();
+    let mut out = Vec::new();
+    for design in &experiment.designs {
+        let policies: Vec<&str> = design
+            .arms
+            .iter()
+            .map(String::as_str)
+            .filter(|id| *id != base.id)
+            .collect();
+        if policies.is_empty() {
+            continue;
+        }
+        let varied_base = design.arms.contains(&base.id);
+        // arm_at[f][i]: the arm of family f (0 the baseline) at point i.
+        let families: Vec<&str> = std::iter::once(base.id.as_str())
+            .chain(policies.iter().copied())
+            .collect();
+        let arm_at: Vec<Vec<usize>> = families
+            .iter()
+            .enumerate()
+            .map(|(f, id)| {
+                (0..design.points.len())
+                    .map(|i| match (f, varied_base) {
+                        (0, false) => experiment.effects_baseline,
+                        _ => index[design.arm_id(id, i).as_str()],
+                    })
+                    .collect()
+            })
+            .collect();
+        for (f, id) in families.iter().enumerate() {
+            let named = &experiment.arms[index[id]];
+            for (j, &m) in metrics.iter().enumerate() {
+                let spec = &METRICS[m];
+                let points = design.points.len();
+                let mut row = ArmAcrossPoints {
+                    design,
+                    arm: &named.id,
+                    label: &named.label,
+                    is_baseline: f == 0,
+                    metric: spec,
+                    verdicts: Vec::with_capacity(points),
+                    effects: Vec::with_capacity(points),
+                    regrets: Vec::with_capacity(points),
+                    ranks: Vec::with_capacity(points),
+                    arms_ranked: families.len(),
+                };
+                for i in 0..points {
+                    let effect = (f > 0)
+                        .then(|| digests[arm_at[f][i]].effects.get(j))
+                        .flatten();
+                    let nothing_to_prevent =
+                        spec.better == Better::Lower && digests[arm_at[0][i]].means[j] == Some(0.0);
+                    row.verdicts
+                        .push(effect.map(|e| match Verdict::of(e, spec.better) {
+                            Verdict::Unclear if nothing_to_prevent => Verdict::NothingToPrevent,
+                            v => v,
+                        }));
+                    row.effects.push(effect.and_then(|e| e.diff));
+                    let gains: Vec<Option<f64>> = (0..families.len())
+                        .map(|g| digests[arm_at[g][i]].means[j].and_then(|v| spec.better.gain(v)))
+                        .collect();
+                    let best = gains.iter().flatten().copied().reduce(f64::max);
+                    let own = gains[f];
+                    row.regrets
+                        .push(own.zip(best).map(|(own, best)| best - own));
+                    row.ranks.push(
+                        own.map(|own| 1 + gains.iter().flatten().filter(|&&g| g > own).count()),
+                    );
+                }
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
+/// The values that are defined, sorted.
+fn defined(values: &[Option<f64>]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().flatten().copied().collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Quantile `q` of sorted values, linear between order statistics.
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = q * last as f64;
+    let below = h.floor() as usize;
+    let above = (below + 1).min(last);
+    Some(sorted[below] + (h - below as f64) * (sorted[above] - sorted[below]))
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (n, sum) = values.fold((0usize, 0.0), |(n, s), v| (n + 1, s + v));
+    (n > 0).then(|| sum / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effect(low: f64, high: f64) -> PairedSummary {
+        PairedSummary {
+            n: 10,
+            baseline_mean: Some(1.0),
+            scenario_mean: Some(1.0),
+            diff: Some((low + high) / 2.0),
+            diff_ci95_low: Some(low),
+            diff_ci95_high: Some(high),
+            rel_change: None,
+        }
+    }
+
+    #[test]
+    fn the_good_direction_decides_whether_an_effect_helps() {
+        let down = effect(-2.0, -1.0);
+        let up = effect(1.0, 2.0);
+        let either = effect(-1.0, 1.0);
+        assert_eq!(Verdict::of(&down, Better::Lower), Verdict::Helps);
+        assert_eq!(Verdict::of(&up, Better::Lower), Verdict::Harms);
+        assert_eq!(Verdict::of(&down, Better::Higher), Verdict::Harms);
+        assert_eq!(Verdict::of(&up, Better::Higher), Verdict::Helps);
+        assert_eq!(Verdict::of(&either, Better::Lower), Verdict::Unclear);
+        assert_eq!(Verdict::of(&down, Better::Neither), Verdict::Unclear);
+    }
+
+    #[test]
+    fn quantiles_interpolate_between_order_statistics() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), Some(3.0));
+        assert_eq!(quantile(&v, 0.05), Some(1.2));
+        assert_eq!(quantile(&v, 1.0), Some(5.0));
+        assert_eq!(quantile(&[7.0], 0.95), Some(7.0));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+}
