@@ -95,15 +95,24 @@ fn replaceable(target: &Path, inputs: &[PathBuf]) -> Result<(), String> {
 }
 
 /// Whether `dir` holds a manifest (a JSON object with `crate_version` and `files`) or a
-/// partial result (`format` = [`PARTIAL_FORMAT`]) as this tool writes them.
+/// partial result (`format` = [`PARTIAL_FORMAT`]) as this tool writes them. The files are
+/// read as a stream and their other fields skipped, so that checking a large folder before
+/// replacing it costs no memory.
 fn written_by_this_tool(dir: &Path) -> bool {
-    let json = |name: &str| -> Option<serde_json::Value> {
-        serde_json::from_slice(&fs::read(dir.join(name)).ok()?).ok()
+    use serde::de::IgnoredAny;
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        crate_version: Option<IgnoredAny>,
+        files: Option<IgnoredAny>,
+        format: Option<String>,
+    }
+    let probe = |name: &str| -> Option<Probe> {
+        let file = fs::File::open(dir.join(name)).ok()?;
+        serde_json::from_reader(std::io::BufReader::new(file)).ok()
     };
-    let manifest = json(MANIFEST_JSON)
-        .is_some_and(|m| m.get("crate_version").is_some() && m.get("files").is_some());
-    let partial = json(PARTIAL_JSON)
-        .is_some_and(|p| p.get("format").and_then(|f| f.as_str()) == Some(PARTIAL_FORMAT));
+    let manifest =
+        probe(MANIFEST_JSON).is_some_and(|m| m.crate_version.is_some() && m.files.is_some());
+    let partial = probe(PARTIAL_JSON).is_some_and(|p| p.format.as_deref() == Some(PARTIAL_FORMAT));
     manifest || partial
 }
 

@@ -135,7 +135,8 @@ fn record_bytes(record: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, csv::Error> {
 
 /// The tables of a streamed run while its parts finish.
 pub(crate) struct StreamedTables {
-    /// The family (index of the named arm) of every arm.
+    /// The spool slot of every arm: the rank of its named arm ("family") among the named
+    /// arms, in arm order (so that spools exist only for named arms).
     family: Vec<usize>,
     summary: Spool,
     timeseries: Spool,
@@ -148,14 +149,23 @@ pub(crate) struct StreamedTables {
 
 impl StreamedTables {
     pub fn new(folder: &JobFolder, experiment: &Experiment) -> Result<Self> {
-        let family = experiment.families();
+        let named = experiment.families();
         let n = experiment.arms.len();
+        let mut slot = vec![0; n];
+        let mut families = 0;
+        for a in 0..n {
+            if named[a] == a {
+                slot[a] = families;
+                families += 1;
+            }
+        }
+        let family = named.iter().map(|&f| slot[f]).collect();
         Ok(StreamedTables {
             family,
-            summary: Spool::new(SUMMARY_CSV, folder, n),
-            timeseries: Spool::new(TIMESERIES_CSV, folder, n),
-            effects: Spool::new(EFFECTS_CSV, folder, n),
-            scenarios: Spool::new(SCENARIOS_CSV, folder, n),
+            summary: Spool::new(SUMMARY_CSV, folder, families),
+            timeseries: Spool::new(TIMESERIES_CSV, folder, families),
+            effects: Spool::new(EFFECTS_CSV, folder, families),
+            scenarios: Spool::new(SCENARIOS_CSV, folder, families),
             scenario_table: ScenarioTable::new(experiment)?,
             digests: vec![ArmDigest::default(); n],
             metrics: super::robustness::metrics(),
