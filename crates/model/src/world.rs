@@ -344,12 +344,19 @@ pub fn location(sector: u8) -> (bool, usize) {
 /// attack rate grows with its fighters.
 pub fn planning_interval(params: &Params, strength: f64) -> f64 {
     let m = &params.militants;
-    m.attack_interval_days * m.initial_cell_strength / strength.max(1.0)
+    interval_at_strength(m.attack_interval_days, m.initial_cell_strength, strength)
 }
 
 /// Mean planning days between a rival cell's attacks (as for the TTP, with its own interval).
 pub fn rival_planning_interval(params: &Params, strength: f64) -> f64 {
-    params.rival.attack_interval_days * params.rival.initial_cell_strength / strength.max(1.0)
+    let r = &params.rival;
+    interval_at_strength(r.attack_interval_days, r.initial_cell_strength, strength)
+}
+
+/// A cell's mean planning interval: `reference_days` at `reference_strength` fighters,
+/// shorter in proportion for stronger cells (at least one fighter counted).
+fn interval_at_strength(reference_days: f64, reference_strength: f64, strength: f64) -> f64 {
+    reference_days * reference_strength / strength.max(1.0)
 }
 
 /// Draws a cell's next planning time (exponential around its mean interval).

@@ -11,6 +11,7 @@
 use super::ladder::{Action, remember};
 use super::legitimacy::charge_legitimacy;
 use super::trust::{Side, gain_trust, lose_trust};
+use super::{channel_handling, handled_factor};
 use crate::draw::chance;
 use crate::params::Params;
 use crate::rng::Stream;
@@ -49,10 +50,9 @@ pub fn attribute_attacks(world: &mut World, params: &Params) {
         remember(world, params, Action::Accusation);
         // Raised through a standing channel first, an accusation costs half the trust and
         // draws no public denial.
-        let handling =
-            world.levers.standing_channel * params.measures.standing_channel.incident_handling;
+        let handling = channel_handling(world, params);
         let handled = chance(world.streams.get(Stream::Channel), handling);
-        let handled_factor = if handled { 0.5 } else { 1.0 };
+        let handled_factor = handled_factor(handled);
         if facts_shared {
             // Jointly established facts leave nothing to deny and build some trust.
             gain_trust(world, Side::Both, SHARED_FACTS_TRUST_GAIN);

@@ -9,6 +9,7 @@
 use super::ladder::{Action, remember};
 use super::resentment::add_resentment;
 use super::trust::{Side, lose_trust};
+use super::{channel_handling, handled_factor};
 use crate::agents::{Crossing, SECTOR_COUNT, SECTORS};
 use crate::draw::{chance, index, poisson, uniform};
 use crate::params::Params;
@@ -78,8 +79,7 @@ pub fn clash_at_posts(world: &mut World, params: &Params) {
 pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: Stream) {
     let b = &params.border;
     let l = &params.ladder;
-    let handling =
-        world.levers.standing_channel * params.measures.standing_channel.incident_handling;
+    let handling = channel_handling(world, params);
     let d = &world.derived;
     let rng = world.streams.get(stream);
     let pk_security = d.clash_deaths.sample(rng);
@@ -105,7 +105,7 @@ pub fn fight_clash(world: &mut World, params: &Params, sector: usize, stream: St
     if SECTORS[sector].crossing != Crossing::None {
         world.sectors[sector].closed = true;
     }
-    let anger = l.clash_outrage * if handled { 0.5 } else { 1.0 };
+    let anger = l.clash_outrage * handled_factor(handled);
     world.today.clash_outrage += anger;
     add_resentment(
         world,

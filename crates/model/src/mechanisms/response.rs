@@ -8,6 +8,7 @@
 //! outside backing, trade interdependence, the no-strike assurance, ceasefires and
 //! agreements act on the thresholds and hazards.
 
+use super::channel_handling;
 use super::ladder::{Action, remember};
 use super::militancy::relocate_cell;
 use super::resentment::add_resentment;
@@ -228,7 +229,7 @@ fn carry_out_strike(world: &mut World, params: &Params, delay: u32) {
     if world.af.retaliation_pending_since.is_none() {
         world.af.retaliation_pending_since = Some(world.day);
         // A strike explained through a standing channel is answered less readily.
-        let handling = lv.standing_channel * params.measures.standing_channel.incident_handling;
+        let handling = channel_handling(world, params);
         world.af.strike_handled = chance(world.streams.get(Stream::Channel), handling);
     }
     if world.accord.agreement {

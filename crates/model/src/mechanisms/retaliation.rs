@@ -9,6 +9,7 @@
 //! suppresses both.
 
 use super::clashes::fight_clash;
+use super::handled_factor;
 use super::vulnerability::afghan_vulnerability;
 use crate::agents::SECTOR_COUNT;
 use crate::decision::{inclination, occurs};
@@ -58,7 +59,7 @@ pub fn retaliate_on_posts(world: &mut World, params: &Params) {
         world.af.retaliation_pending_since = None;
         return;
     }
-    let handled = if world.af.strike_handled { 0.5 } else { 1.0 };
+    let handled = handled_factor(world.af.strike_handled);
     let fires = occurs(u_fire, a.retaliation_hazard * handled, || {
         let hostility = afghan_hostility(world, params);
         inclination(hostility, a.retaliation_threshold, a.retaliation_width)

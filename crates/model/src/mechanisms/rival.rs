@@ -26,7 +26,6 @@ pub fn grow_rival(world: &mut World, params: &Params) {
     let dissolve = params.militants.dissolve_strength;
     if world.rival.may_leave(dissolve, f64::INFINITY) {
         world.rival.retain_at_least(dissolve);
-        world.rival.refresh();
     }
 }
 
