@@ -378,6 +378,117 @@ mod tests {
         assert_eq!(Verdict::of(&down, Better::Neither), Verdict::Unclear);
     }
 
+    /// A sweep over three points of the baseline and two measures, with digests set by hand:
+    /// shares, regret, rank (ties share first place) and "nothing to prevent" come out as the
+    /// definitions say.
+    #[test]
+    fn shares_regret_and_rank_follow_their_definitions() {
+        let text = r#"
+name = "robust"
+trials = 10
+seed = 1
+[baseline]
+label = "Status quo"
+[scenarios.a]
+label = "A"
+measures.mediation.enabled = true
+[scenarios.b]
+label = "B"
+measures.standing_channel.enabled = true
+[sweep]
+"pakistan.anger_decay" = [0.05, 0.1, 0.2]
+"#;
+        let experiment = crate::spec::parse(
+            text,
+            std::path::Path::new("robust.toml"),
+            &crate::spec::Overrides::none(),
+        )
+        .unwrap();
+        let open_war = METRICS.iter().position(|m| m.name == "open_war").unwrap();
+        let metrics = [open_war];
+        // Open war per point: baseline 0.3, 0.0, 0.2; A 0.1, 0.0, 0.2; B 0.2, 0.1, 0.1.
+        let means = |id: &str| -> Option<f64> {
+            let table: &[(&str, f64)] = &[
+                ("baseline.p001", 0.3),
+                ("baseline.p002", 0.0),
+                ("baseline.p003", 0.2),
+                ("a.p001", 0.1),
+                ("a.p002", 0.0),
+                ("a.p003", 0.2),
+                ("b.p001", 0.2),
+                ("b.p002", 0.1),
+                ("b.p003", 0.1),
+            ];
+            table.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
+        };
+        let base_of = |id: &str| format!("baseline.{}", id.rsplit_once('.').unwrap().1);
+        let digests: Vec<ArmDigest> = experiment
+            .arms
+            .iter()
+            .map(|arm| {
+                let mean = means(&arm.id);
+                let effects = match (arm.id.starts_with("baseline"), mean) {
+                    (false, Some(m)) => {
+                        let diff = m - means(&base_of(&arm.id)).unwrap();
+                        // Intervals of half-width 0.05 around the difference.
+                        vec![effect(diff - 0.05, diff + 0.05)]
+                    }
+                    _ => Vec::new(),
+                };
+                ArmDigest {
+                    means: vec![mean],
+                    effects,
+                }
+            })
+            .collect();
+        let rows = across_points(&experiment, &digests, &metrics);
+        assert_eq!(rows.len(), 3, "baseline, a, b");
+        let (base, a, b) = (&rows[0], &rows[1], &rows[2]);
+        assert!(base.is_baseline && base.share(Verdict::Helps).is_none());
+        // A: helps at p001 (-0.2), nothing to prevent at p002, unclear at p003 (0).
+        assert_eq!(
+            a.verdicts,
+            [
+                Some(Verdict::Helps),
+                Some(Verdict::NothingToPrevent),
+                Some(Verdict::Unclear)
+            ]
+        );
+        assert_eq!(a.share_no_clear_effect(), Some(2.0 / 3.0));
+        // B: -0.1 helps, +0.1 harms, -0.1 helps.
+        assert_eq!(
+            b.verdicts,
+            [
+                Some(Verdict::Helps),
+                Some(Verdict::Harms),
+                Some(Verdict::Helps)
+            ]
+        );
+        assert_eq!(b.worst_effect().map(|x| (x * 1e9).round()), Some(1e8));
+        // Regret: the best arm at each point is 0.1, 0.0, 0.1.
+        let r = |row: &ArmAcrossPoints| -> Vec<f64> {
+            row.regrets
+                .iter()
+                .map(|x| (x.unwrap() * 1e9).round() / 1e9)
+                .collect()
+        };
+        assert_eq!(r(base), [0.2, 0.0, 0.1]);
+        assert_eq!(r(a), [0.0, 0.0, 0.1]);
+        assert_eq!(r(b), [0.1, 0.1, 0.0]);
+        // Ranks: ties share first place (baseline and A at p002).
+        assert_eq!(base.ranks, [Some(3), Some(1), Some(2)]);
+        assert_eq!(a.ranks, [Some(1), Some(1), Some(2)]);
+        assert_eq!(b.ranks, [Some(2), Some(3), Some(1)]);
+        assert_eq!(a.share_ranked_first(), Some(2.0 / 3.0));
+        // Discovery of where B harms: one case among three points.
+        let found = b.discover(true, &PrimSettings::default()).unwrap();
+        assert_eq!((found.found.total_cases, found.found.cases), (1, 1));
+        assert_eq!(found.keys, ["pakistan.anger_decay"]);
+        // Where A fails to help, the point with nothing to prevent is left out.
+        let fails = a.discover(false, &PrimSettings::default()).unwrap();
+        assert_eq!((fails.found.total_points, fails.found.total_cases), (2, 1));
+    }
+
     #[test]
     fn quantiles_interpolate_between_order_statistics() {
         let v = [1.0, 2.0, 3.0, 4.0, 5.0];
