@@ -18,7 +18,7 @@
 use crate::run::{Pairing, Results};
 use crate::spec::{DesignInfo, Experiment};
 use model::{Better, METRICS, MetricSpec};
-use stats::{PairedSummary, PrimBox, PrimSettings, find_box};
+use stats::{ArmStats, PairedSummary, PrimBox, PrimSettings, find_box};
 
 /// The metrics of robustness.csv: the headline metrics that have a good direction.
 pub fn robustness_metrics(headline: &[&str]) -> Vec<usize> {
@@ -57,16 +57,10 @@ pub struct ArmDigest {
 }
 
 impl ArmDigest {
-    /// The digest of arm `arm` of `experiment` on `metrics` (indices into `METRICS`).
-    pub fn of(
-        experiment: &Experiment,
-        results: &Results,
-        references: &[usize],
-        arm: usize,
-        metrics: &[usize],
-    ) -> Self {
-        let accs = results.arms[arm].metrics();
-        let effects = arm_effects(experiment, results, references, arm);
+    /// The digest of an arm with statistics `stats` and effects `effects` (in `METRICS` order,
+    /// from [`arm_effects`]) on `metrics` (indices into `METRICS`).
+    pub fn of(stats: &ArmStats, effects: &[PairedSummary], metrics: &[usize]) -> Self {
+        let accs = stats.metrics();
         ArmDigest {
             means: metrics.iter().map(|&m| accs[m].mean()).collect(),
             effects: match effects.is_empty() {
@@ -80,7 +74,10 @@ impl ArmDigest {
     pub fn all(experiment: &Experiment, results: &Results, metrics: &[usize]) -> Vec<Self> {
         let references = experiment.reference_arms();
         (0..experiment.arms.len())
-            .map(|a| ArmDigest::of(experiment, results, &references, a, metrics))
+            .map(|a| {
+                let effects = arm_effects(experiment, results, &references, a);
+                ArmDigest::of(&results.arms[a], &effects, metrics)
+            })
             .collect()
     }
 }
@@ -200,10 +197,11 @@ impl<'e> ArmAcrossPoints<'e> {
         if self.is_baseline {
             return None;
         }
+        let values: Vec<Vec<Option<f64>>> = (0..self.design.points.len())
+            .map(|i| self.design.numeric_point(i))
+            .collect();
         let numeric: Vec<usize> = (0..self.design.keys.len())
-            .filter(|&k| {
-                (0..self.design.points.len()).all(|i| self.design.numeric_point(i)[k].is_some())
-            })
+            .filter(|&k| values.iter().all(|v| v[k].is_some()))
             .collect();
         if numeric.is_empty() {
             return None;
@@ -213,10 +211,7 @@ impl<'e> ArmAcrossPoints<'e> {
             .collect();
         let points: Vec<Vec<f64>> = kept
             .iter()
-            .map(|&i| {
-                let p = self.design.numeric_point(i);
-                numeric.iter().map(|&k| p[k].unwrap_or(0.0)).collect()
-            })
+            .map(|&i| numeric.iter().filter_map(|&k| values[i][k]).collect())
             .collect();
         let cases: Vec<bool> = kept
             .iter()
@@ -251,41 +246,44 @@ pub fn across_points<'e>(
     digests: &[ArmDigest],
     metrics: &[usize],
 ) -> Vec<ArmAcrossPoints<'e>> {
-    let index = experiment.arm_index();
-    let base = experiment.effects_baseline_arm();
+    let base = experiment.effects_baseline;
     let mut out = Vec::new();
     for design in &experiment.designs {
-        let policies: Vec<&str> = design
-            .arms
+        // arm_at[f][i]: the arm of family f at point i; family 0 is the baseline (the effects
+        // baseline at every point when the design does not vary it), then every other arm.
+        let owners = experiment.point_arms(design);
+        let mut families: Vec<(usize, Vec<usize>)> = owners
             .iter()
-            .map(String::as_str)
-            .filter(|id| *id != base.id)
+            .filter(|(named, _)| *named != base)
+            .cloned()
             .collect();
-        if policies.is_empty() {
+        if families.is_empty() {
             continue;
         }
-        let varied_base = design.arms.contains(&base.id);
-        // arm_at[f][i]: the arm of family f (0 the baseline) at point i.
-        let families: Vec<&str> = std::iter::once(base.id.as_str())
-            .chain(policies.iter().copied())
-            .collect();
-        let arm_at: Vec<Vec<usize>> = families
+        let base_points = owners
             .iter()
-            .enumerate()
-            .map(|(f, id)| {
-                (0..design.points.len())
-                    .map(|i| match (f, varied_base) {
-                        (0, false) => experiment.effects_baseline,
-                        _ => index[design.arm_id(id, i).as_str()],
-                    })
-                    .collect()
-            })
-            .collect();
-        for (f, id) in families.iter().enumerate() {
-            let named = &experiment.arms[index[id]];
-            for (j, &m) in metrics.iter().enumerate() {
-                let spec = &METRICS[m];
-                let points = design.points.len();
+            .find(|(named, _)| *named == base)
+            .map_or_else(|| vec![base; design.points.len()], |(_, arms)| arms.clone());
+        families.insert(0, (base, base_points));
+        let points = design.points.len();
+        // by_family[f]: family f's rows, one per metric (robustness.csv's order).
+        let mut by_family: Vec<Vec<ArmAcrossPoints>> =
+            families.iter().map(|_| Vec::new()).collect();
+        for (j, &m) in metrics.iter().enumerate() {
+            let spec = &METRICS[m];
+            // gains[i][f]: family f's mean at point i, signed so that larger is better.
+            let gains: Vec<Vec<Option<f64>>> = (0..points)
+                .map(|i| {
+                    families
+                        .iter()
+                        .map(|(_, arms)| {
+                            digests[arms[i]].means[j].and_then(|v| spec.better.gain(v))
+                        })
+                        .collect()
+                })
+                .collect();
+            for (f, (named, arms)) in families.iter().enumerate() {
+                let named = &experiment.arms[*named];
                 let mut row = ArmAcrossPoints {
                     design,
                     arm: &named.id,
@@ -298,21 +296,16 @@ pub fn across_points<'e>(
                     ranks: Vec::with_capacity(points),
                     arms_ranked: families.len(),
                 };
-                for i in 0..points {
-                    let effect = (f > 0)
-                        .then(|| digests[arm_at[f][i]].effects.get(j))
-                        .flatten();
-                    let nothing_to_prevent =
-                        spec.better == Better::Lower && digests[arm_at[0][i]].means[j] == Some(0.0);
+                for (i, gains) in gains.iter().enumerate() {
+                    let effect = (f > 0).then(|| digests[arms[i]].effects.get(j)).flatten();
+                    let nothing_to_prevent = spec.better == Better::Lower
+                        && digests[families[0].1[i]].means[j] == Some(0.0);
                     row.verdicts
                         .push(effect.map(|e| match Verdict::of(e, spec.better) {
                             Verdict::Unclear if nothing_to_prevent => Verdict::NothingToPrevent,
                             v => v,
                         }));
                     row.effects.push(effect.and_then(|e| e.diff));
-                    let gains: Vec<Option<f64>> = (0..families.len())
-                        .map(|g| digests[arm_at[g][i]].means[j].and_then(|v| spec.better.gain(v)))
-                        .collect();
                     let best = gains.iter().flatten().copied().reduce(f64::max);
                     let own = gains[f];
                     row.regrets
@@ -321,9 +314,10 @@ pub fn across_points<'e>(
                         own.map(|own| 1 + gains.iter().flatten().filter(|&&g| g > own).count()),
                     );
                 }
-                out.push(row);
+                by_family[f].push(row);
             }
         }
+        out.extend(by_family.into_iter().flatten());
     }
     out
 }

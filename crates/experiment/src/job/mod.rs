@@ -52,7 +52,7 @@ pub(crate) fn run_with<S: Simulator>(
     let threads = run::thread_count(options.threads)?;
     let inputs = [experiment.source.clone()];
     let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
-    let finished = if streams(experiment, options) {
+    let (results, finished) = if streams(experiment, options) {
         // Design points part by part, each part's rows written as it finishes.
         let parts = experiment.parts(run::ARMS_PER_PART);
         let mut tables = output::StreamedTables::new(&folder, experiment)?;
@@ -61,19 +61,21 @@ pub(crate) fn run_with<S: Simulator>(
                 tables.add_part(arms, part, r)
             })?;
         tables.finish(&mut folder, experiment)?;
-        commit_run_manifest(folder, experiment, &results, |_| {})?
+        let finished = commit_run_manifest(folder, experiment, &results, |_| {})?;
+        (results, finished)
     } else {
         let all = 0..experiment.trials;
         let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
-        write_run_folder(folder, experiment, &results, |_| {})?
+        let finished = write_run_folder(folder, experiment, &results, |_| {})?;
+        (results, finished)
     };
     Ok(RunReport {
         out_dir: finished.out_dir,
         files: finished.files,
         wall_time: finished.wall_time,
         threads,
-        trials: finished.trials,
-        precision: finished.precision,
+        trials: results.trials,
+        precision: results.precision,
     })
 }
 
@@ -119,18 +121,9 @@ fn write_run_folder(
     experiment: &Experiment,
     results: &Results,
     annotate: impl FnOnce(&mut output::Manifest),
-) -> Result<RunFinished> {
+) -> Result<output::Finished> {
     output::write_tables(&mut folder, experiment, results)?;
     commit_run_manifest(folder, experiment, results, annotate)
-}
-
-/// A run folder moved into place, with what its results say about trials and precision.
-struct RunFinished {
-    out_dir: PathBuf,
-    files: Vec<String>,
-    wall_time: Duration,
-    trials: u64,
-    precision: Option<PrecisionOutcome>,
 }
 
 /// The manifest of a run folder whose tables are written (which `annotate` may add to), then
@@ -140,7 +133,7 @@ fn commit_run_manifest(
     experiment: &Experiment,
     results: &Results,
     annotate: impl FnOnce(&mut output::Manifest),
-) -> Result<RunFinished> {
+) -> Result<output::Finished> {
     let mut manifest = output::Manifest::new(
         experiment,
         results,
@@ -149,14 +142,7 @@ fn commit_run_manifest(
         folder.files().to_vec(),
     );
     annotate(&mut manifest);
-    let finished = output::commit_with_manifest(folder, &manifest)?;
-    Ok(RunFinished {
-        out_dir: finished.out_dir,
-        files: finished.files,
-        wall_time: finished.wall_time,
-        trials: results.trials,
-        precision: results.precision.clone(),
-    })
+    output::commit_with_manifest(folder, &manifest)
 }
 #[cfg(test)]
 mod tests;

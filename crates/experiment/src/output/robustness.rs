@@ -22,7 +22,7 @@ struct RobustnessRow<'a> {
     metric: &'static str,
     unit: &'static str,
     /// `lower` or `higher`: which way is better.
-    better: &'static str,
+    better: model::Better,
     points: usize,
     /// Arms compared at each point (the baseline and every arm the design varies).
     arms_compared: usize,
@@ -101,10 +101,7 @@ fn robustness_row<'a>(a: &'a ArmAcrossPoints<'a>) -> RobustnessRow<'a> {
         label: a.label,
         metric: a.metric.name,
         unit: a.metric.unit,
-        better: match a.metric.better {
-            model::Better::Higher => "higher",
-            _ => "lower",
-        },
+        better: a.metric.better,
         points: a.points(),
         arms_compared: a.arms_ranked,
         share_helps: Num(a.share(Verdict::Helps)),

@@ -11,7 +11,7 @@
 
 use super::tables::{EFFECT_COLUMNS, ScenarioTable, effect_rows, summary_rows, timeseries_rows};
 use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
-use crate::analysis::robustness::ArmDigest;
+use crate::analysis::robustness::{ArmDigest, arm_effects};
 use crate::run::Results;
 use crate::spec::Experiment;
 use crate::{Error, Result};
@@ -41,19 +41,21 @@ impl Spool {
         }
     }
 
-    fn writer(&mut self, family: usize) -> Result<&mut csv::Writer<BufWriter<File>>> {
-        let path = &self.paths[family];
-        if self.writers[family].is_none() {
-            let file = File::create(path).map_err(Error::io("cannot create", path))?;
-            self.writers[family] = Some(
-                csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(BufWriter::new(file)),
-            );
-        }
-        self.writers[family]
-            .as_mut()
-            .ok_or_else(|| Error::Internal("spool writer missing".into()))
+    /// `family`'s spool writer (opened on first use) and its path.
+    fn writer(&mut self, family: usize) -> Result<(&mut csv::Writer<BufWriter<File>>, &Path)> {
+        let path = self.paths[family].as_path();
+        let writer = match &mut self.writers[family] {
+            Some(writer) => writer,
+            empty => {
+                let file = File::create(path).map_err(Error::io("cannot create", path))?;
+                empty.insert(
+                    csv::WriterBuilder::new()
+                        .has_headers(false)
+                        .from_writer(BufWriter::new(file)),
+                )
+            }
+        };
+        Ok((writer, path))
     }
 
     /// Appends `rows` to `family`'s spool.
@@ -66,20 +68,16 @@ impl Spool {
             if self.header.is_none() {
                 self.header = Some(header_of(&row).map_err(Error::csv(&self.paths[family]))?);
             }
-            let path = self.paths[family].clone();
-            self.writer(family)?
-                .serialize(row)
-                .map_err(Error::csv(&path))?;
+            let (writer, path) = self.writer(family)?;
+            writer.serialize(row).map_err(Error::csv(path))?;
         }
         Ok(())
     }
 
     /// Appends one plain record to `family`'s spool.
     fn record(&mut self, family: usize, record: &[String]) -> Result<()> {
-        let path = self.paths[family].clone();
-        self.writer(family)?
-            .write_record(record)
-            .map_err(Error::csv(&path))
+        let (writer, path) = self.writer(family)?;
+        writer.write_record(record).map_err(Error::csv(path))
     }
 
     /// Writes the table into `folder`: `header` (or the one taken from the rows), then every
@@ -184,11 +182,14 @@ impl StreamedTables {
             let family = self.family[whole];
             self.summary.rows(family, summary_rows(arm, stats))?;
             self.timeseries.rows(family, timeseries_rows(arm, stats))?;
-            self.effects
-                .rows(family, effect_rows(part, results, &references, local))?;
+            let effects = arm_effects(part, results, &references, local);
+            self.effects.rows(
+                family,
+                effect_rows(part, results.pairing, &references, local, &effects),
+            )?;
             self.scenarios
                 .record(family, &self.scenario_table.record(arm, stats))?;
-            self.digests[whole] = ArmDigest::of(part, results, &references, local, &self.metrics);
+            self.digests[whole] = ArmDigest::of(stats, &effects, &self.metrics);
         }
         Ok(())
     }

@@ -177,22 +177,24 @@ pub(crate) fn write_timeseries(
     write_csv(path, rows)
 }
 
-/// effects.csv's rows of arm `i` (none for the effects baseline), against the arm it was
-/// paired with (`references`, from [`Experiment::reference_arms`]).
+/// effects.csv's rows of arm `i` from its `effects` ([`arm_effects`]; none for the effects
+/// baseline), against the arm it was paired with (`references`, from
+/// [`Experiment::reference_arms`]).
 pub(crate) fn effect_rows<'a>(
     experiment: &'a Experiment,
-    results: &Results,
+    pairing: Pairing,
     references: &[usize],
     i: usize,
+    effects: &[stats::PairedSummary],
 ) -> Vec<EffectRow<'a>> {
     let arm = &experiment.arms[i];
     let baseline = experiment.arms[references[i]].id.as_str();
-    let interval = match results.pairing {
+    let interval = match pairing {
         Pairing::Common => "paired",
         Pairing::Independent => "welch",
     };
-    arm_effects(experiment, results, references, i)
-        .into_iter()
+    effects
+        .iter()
         .zip(METRICS)
         .map(|(e, spec)| EffectRow {
             scenario: &arm.id,
@@ -219,8 +221,10 @@ pub(crate) fn effect_rows<'a>(
 pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     // Each arm against the arm it was paired with (the baseline at its design point).
     let references = experiment.reference_arms();
-    let rows =
-        (0..experiment.arms.len()).flat_map(|i| effect_rows(experiment, results, &references, i));
+    let rows = (0..experiment.arms.len()).flat_map(|i| {
+        let effects = arm_effects(experiment, results, &references, i);
+        effect_rows(experiment, results.pairing, &references, i, &effects)
+    });
     // One arm: nothing to compare, but the file still says what it would hold.
     write_csv_or_header(path, rows, &EFFECT_COLUMNS)
 }
@@ -255,8 +259,8 @@ impl ScenarioTable {
     /// The columns of `experiment`'s scenarios.csv (one arm's parameters at a time in memory).
     pub fn new(experiment: &Experiment) -> Result<Self> {
         let base = params_table(&experiment.effects_baseline_arm().params);
-        let mut differs = vec![false; Params::specs().len()];
         let keys: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
+        let mut differs = vec![false; keys.len()];
         for arm in &experiment.arms {
             let table = params_table(&arm.params);
             for (k, key) in keys.iter().enumerate() {

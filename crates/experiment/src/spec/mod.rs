@@ -148,20 +148,32 @@ impl Experiment {
             .collect()
     }
 
+    /// The arms of `design` (one of [`Experiment::designs`]), by the named arm it was applied
+    /// to: `[owner][point]` is the index of arm `<owner>.<tag><point>`, owners in the design's
+    /// order (every named arm of the design has an arm at every point).
+    pub fn point_arms(&self, design: &DesignInfo) -> Vec<(usize, Vec<usize>)> {
+        let index = self.arm_index();
+        design
+            .arms
+            .iter()
+            .filter_map(|owner| {
+                let named = *index.get(owner.as_str())?;
+                let arms = (0..design.points.len())
+                    .filter_map(|i| index.get(design.arm_id(owner, i).as_str()).copied())
+                    .collect();
+                Some((named, arms))
+            })
+            .collect()
+    }
+
     /// For each arm, the index of the named arm it belongs to: itself, or for a design point
     /// the arm the design was applied to (`mediation` for `mediation.h007`).
     pub fn families(&self) -> Vec<usize> {
-        let index = self.arm_index();
         let mut family: Vec<usize> = (0..self.arms.len()).collect();
         for design in &self.designs {
-            for owner in &design.arms {
-                let Some(&named) = index.get(owner.as_str()) else {
-                    continue;
-                };
-                for i in 0..design.points.len() {
-                    if let Some(&arm) = index.get(design.arm_id(owner, i).as_str()) {
-                        family[arm] = named;
-                    }
+            for (named, arms) in self.point_arms(design) {
+                for arm in arms {
+                    family[arm] = named;
                 }
             }
         }
@@ -219,18 +231,16 @@ impl Experiment {
     /// the named arms first, then each design's points in blocks, all arms at a point in the
     /// same part (so that each is paired with the baseline at its point within the part).
     pub fn parts(&self, arms_per_part: usize) -> Vec<Vec<usize>> {
-        let index = self.arm_index();
         let mut in_design = vec![false; self.arms.len()];
         let mut parts = Vec::new();
         for design in &self.designs {
-            let per_block = (arms_per_part / design.arms.len().max(1)).max(1);
-            let points: Vec<usize> = (0..design.points.len()).collect();
-            for block in points.chunks(per_block) {
-                let mut part: Vec<usize> = design
-                    .arms
+            let owners = self.point_arms(design);
+            let per_block = (arms_per_part / owners.len().max(1)).max(1);
+            for first in (0..design.points.len()).step_by(per_block) {
+                let block = first..(first + per_block).min(design.points.len());
+                let mut part: Vec<usize> = owners
                     .iter()
-                    .flat_map(|owner| block.iter().map(move |&i| (owner, i)))
-                    .filter_map(|(owner, i)| index.get(design.arm_id(owner, i).as_str()).copied())
+                    .flat_map(|(_, arms)| arms[block.clone()].iter().copied())
                     .collect();
                 part.sort_unstable();
                 for &a in &part {
