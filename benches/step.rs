@@ -18,8 +18,8 @@ fn arm(file: &str, id: &str) -> Params {
         .join("configs")
         .join(file);
     let experiment = load(&path, &Overrides::default()).expect("shipped config loads");
-    let arm = experiment.arms.into_iter().find(|a| a.id == id);
-    arm.expect("arm exists").params
+    let arm = experiment.arms().find(|a| a.id == id);
+    arm.expect("arm exists").into_owned().params
 }
 
 fn trial_year(c: &mut Criterion) {

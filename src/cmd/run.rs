@@ -93,7 +93,7 @@ pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
             experiment.source.display()
         )
     })?;
-    let arms = experiment.arms.len() as u64;
+    let arms = experiment.arm_count() as u64;
     writeln!(
         out,
         "wrote {}: {} arms × {} trials = {} trials, {} days each, in {}",
@@ -149,7 +149,7 @@ fn run_shard(
         range.start,
         range.end,
         experiment.trials,
-        experiment.arms.len(),
+        experiment.arm_count(),
         print::wall_time(report.wall_time),
         shard.count
     )?;

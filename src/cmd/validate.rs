@@ -44,9 +44,10 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
         "trials.csv    {}",
         if e.write_trials { "yes" } else { "no" }
     )?;
-    writeln!(out, "arms          {}", e.arms.len())?;
-    let baseline = e.arms.first();
-    for (i, arm) in e.arms.iter().enumerate().take(LISTED_ARMS) {
+    writeln!(out, "arms          {}", e.arm_count())?;
+    let first = (e.arm_count() > 0).then(|| e.arm(0));
+    let baseline = first.as_deref();
+    for (i, arm) in e.arms().enumerate().take(LISTED_ARMS) {
         writeln!(out, "  {:<12} {}", arm.id, arm.label)?;
         if arm.overrides.is_empty() {
             writeln!(out, "      (model defaults)")?;
@@ -59,12 +60,12 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "      {key} = {value}{note}")?;
         }
     }
-    if let Some(last) = e.arms.last().filter(|_| e.arms.len() > LISTED_ARMS) {
+    if e.arm_count() > LISTED_ARMS {
         writeln!(
             out,
             "  … and {} more arms, to {} (every arm's parameters: scenarios.csv of a run)",
-            e.arms.len() - LISTED_ARMS,
-            last.id
+            e.arm_count() - LISTED_ARMS,
+            e.arm_id(e.arm_count() - 1)
         )?;
     }
     let points: usize = e.designs.iter().map(|d| d.points.len()).sum();
@@ -74,7 +75,9 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
         .map(|d| format!("{} {}", d.section, d.points.len()))
         .collect::<Vec<_>>()
         .join(", ");
-    let named = e.arms.iter().filter(|a| !a.id.contains('.')).count();
+    let named = (0..e.arm_count())
+        .filter(|&a| e.held_arm(a).is_some())
+        .count();
     writeln!(
         out,
         "design points {points}{}",
@@ -84,7 +87,7 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             format!(
                 " ({designs}); {} named arms + {} design arms",
                 named,
-                e.arms.len() - named
+                e.arm_count() - named
             )
         }
     )?;
@@ -100,7 +103,7 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "work          {} arms × {} trials = {} trials in all, {} trial-days",
-        e.arms.len(),
+        e.arm_count(),
         e.trials,
         e.total_trials(),
         e.trial_days()
@@ -113,7 +116,7 @@ fn describe(e: &Experiment, out: &mut impl Write) -> io::Result<()> {
             p.metric,
             p.half_width,
             max,
-            max.saturating_mul(e.arms.len() as u64)
+            max.saturating_mul(e.arm_count() as u64)
         )?;
     }
     Ok(())

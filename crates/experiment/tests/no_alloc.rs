@@ -52,7 +52,7 @@ fn shipped_arms() -> Vec<Params> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/compare_measures.toml");
     let experiment =
         deescalate_experiment::spec::load(&path, &Overrides::default()).expect("shipped");
-    experiment.arms.into_iter().map(|a| a.params).collect()
+    experiment.arms().map(|a| a.into_owned().params).collect()
 }
 
 /// A network that grows fast and splits often, at war-prone thresholds.

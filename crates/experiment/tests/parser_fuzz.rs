@@ -166,14 +166,14 @@ fn mutate(text: &str, mutations: &[Mutation], words: &[String]) -> String {
 fn check_outcome(result: Result<Experiment, ConfigError>, source: &Path) {
     match result {
         Ok(experiment) => {
-            assert!(!experiment.arms.is_empty(), "an experiment has arms");
-            let mut ids: Vec<&str> = experiment.arms.iter().map(|a| a.id.as_str()).collect();
+            assert!(experiment.arm_count() > 0, "an experiment has arms");
+            let mut ids: Vec<String> = experiment.arms().map(|a| a.id.clone()).collect();
             ids.sort_unstable();
             let n = ids.len();
             ids.dedup();
             assert_eq!(n, ids.len(), "arm ids are unique");
             assert!(experiment.trials >= 1 && experiment.horizon_days >= 1);
-            for arm in &experiment.arms {
+            for arm in experiment.arms() {
                 assert_within_domains(&arm.params, &arm.id);
             }
         }

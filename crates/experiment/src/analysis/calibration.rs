@@ -271,14 +271,9 @@ pub struct Calibration {
 /// The file with only its effects baseline arm (the arm calibrated).
 pub(crate) fn baseline_only(experiment: &Experiment) -> Experiment {
     Experiment {
-        arms: vec![experiment.effects_baseline_arm().clone()],
-        effects_baseline: 0,
         pairing: Pairing::Common,
         precision: None,
-        designs: Vec::new(),
-        morris: None,
-        seed_indices: None,
-        ..experiment.clone()
+        ..experiment.with_arms(vec![experiment.effects_baseline_arm().into_owned()])
     }
 }
 
@@ -318,7 +313,7 @@ pub fn compare(experiment: &Experiment, options: &RunOptions) -> Result<(Calibra
         ..options.clone()
     };
     let results = run::simulate_rows_with(&single, &options, &Trial::new, Some(&mut sink))?;
-    let params = params_table(&single.arms[0].params);
+    let params = params_table(&single.arm(0).params);
     let rows = TARGETS
         .iter()
         .zip(&ratios)
@@ -366,8 +361,8 @@ pub fn compare(experiment: &Experiment, options: &RunOptions) -> Result<(Calibra
         .collect::<Result<Vec<_>>>()?;
     let calibration = Calibration {
         rows,
-        arm: single.arms[0].id.clone(),
-        arms_in_file: experiment.arms.len(),
+        arm: single.arm_id(0).into_owned(),
+        arms_in_file: experiment.arm_count(),
         trials: results.trials,
         seed: experiment.seed,
         source: experiment.source.clone(),

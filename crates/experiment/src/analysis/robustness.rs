@@ -73,7 +73,7 @@ impl ArmDigest {
     /// Every arm's digest.
     pub fn all(experiment: &Experiment, results: &Results, metrics: &[usize]) -> Vec<Self> {
         let references = experiment.reference_arms();
-        (0..experiment.arms.len())
+        (0..experiment.arm_count())
             .map(|a| {
                 let effects = arm_effects(experiment, results, &references, a);
                 ArmDigest::of(&results.arms[a], &effects, metrics)
@@ -283,7 +283,9 @@ pub fn across_points<'e>(
                 })
                 .collect();
             for (f, (named, arms)) in families.iter().enumerate() {
-                let named = &experiment.arms[*named];
+                let Some(named) = experiment.held_arm(*named) else {
+                    continue;
+                };
                 let mut row = ArmAcrossPoints {
                     design,
                     arm: &named.id,
@@ -417,8 +419,7 @@ measures.standing_channel.enabled = true
         };
         let base_of = |id: &str| format!("baseline.{}", id.rsplit_once('.').unwrap().1);
         let digests: Vec<ArmDigest> = experiment
-            .arms
-            .iter()
+            .arms()
             .map(|arm| {
                 let mean = means(&arm.id);
                 let effects = match (arm.id.starts_with("baseline"), mean) {

@@ -168,13 +168,11 @@ pub(crate) fn screen_with<S: Simulator>(
             })
             .collect::<Result<Vec<_>>>()?;
         let points = Experiment {
-            arms,
             trials,
-            effects_baseline: 0,
             pairing: Pairing::Common,
             precision: None,
             write_trials: false,
-            ..experiment.clone()
+            ..experiment.with_arms(arms)
         };
         let mut steps = StepAccs {
             accs: (0..factors.len())

@@ -151,7 +151,7 @@ pub fn merge(parts: &[PathBuf], options: &MergeOptions) -> Result<MergeReport> {
         out_dir: finished.out_dir,
         files: finished.files,
         experiment: experiment.name.clone(),
-        arms: experiment.arms.len(),
+        arms: experiment.arm_count(),
         trials: experiment.trials,
         parts: parts.len() as u64,
         wall_time: finished.wall_time,
@@ -342,28 +342,24 @@ fn check_cover(mut parts: Vec<Part>) -> Result<Vec<Part>, ShardError> {
 /// merging them is meaningful (and cannot fail halfway).
 fn check_statistics(part: &Part, experiment: &Experiment) -> Result<(), ShardError> {
     let arms = &part.partial.arms;
-    if arms.len() != experiment.arms.len() {
+    if arms.len() != experiment.arm_count() {
         return Err(corrupt(
             &part.file,
             format!(
                 "it has statistics for {} arms, the experiment has {}",
                 arms.len(),
-                experiment.arms.len()
+                experiment.arm_count()
             ),
         ));
     }
     let expected = part.partial.trial_end - part.partial.trial_start;
-    for ((stats, empty), arm) in arms
-        .iter()
-        .zip(run::empty_stats(experiment))
-        .zip(&experiment.arms)
-    {
+    for (a, (stats, empty)) in arms.iter().zip(run::empty_stats(experiment)).enumerate() {
         if !empty.can_merge(stats) {
             return Err(corrupt(
                 &part.file,
                 format!(
                     "the statistics of arm `{}` do not fit the experiment's metrics and horizon",
-                    arm.id
+                    experiment.arm_id(a)
                 ),
             ));
         }
@@ -372,7 +368,7 @@ fn check_statistics(part: &Part, experiment: &Experiment) -> Result<(), ShardErr
                 &part.file,
                 format!(
                     "the statistics of arm `{}` are inconsistent: {reason}",
-                    arm.id
+                    experiment.arm_id(a)
                 ),
             ));
         }
@@ -381,7 +377,7 @@ fn check_statistics(part: &Part, experiment: &Experiment) -> Result<(), ShardErr
                 &part.file,
                 format!(
                     "arm `{}` has {} trials, shard {} should have {expected}",
-                    arm.id,
+                    experiment.arm_id(a),
                     stats.trials(),
                     part.shard
                 ),

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::run::{CHUNK_TRIALS, Pairing, Progress, simulate, simulate_with};
-use crate::spec::Arm;
 use crate::spec::Experiment;
+use crate::spec::{Arm, Layout};
 use model::TrialSeed;
 use model::{DayRecord, Outcomes, Params};
 use rand::{RngExt, SeedableRng};
@@ -69,11 +69,12 @@ fn experiment(output_dir: &Path, trials: u64) -> Experiment {
         seed: 42,
         output_dir: output_dir.to_path_buf(),
         write_trials: true,
-        arms: vec![
+        held: vec![
             arm("baseline", 0.5),
             arm("crackdown", 0.8),
             arm("same", 0.5),
         ],
+        layout: Layout::held(3),
         effects_baseline: 0,
         pairing: Pairing::Common,
         precision: None,
@@ -339,7 +340,7 @@ fn force_replaces_only_a_results_folder_without_the_inputs() {
 fn failed_run_leaves_no_partial_folder() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let mut exp = experiment(tmp.path(), 5);
-    exp.arms.clear();
+    exp = exp.with_arms(Vec::new());
     assert!(run_with(&exp, &options(1, &tmp.path().join("run")), || FakeModel).is_err());
     assert!(names(tmp.path()).is_empty());
     // Nor the parent folders it had to create on the way.
@@ -389,7 +390,7 @@ fn stale_staging_folders_of_dead_processes_are_cleaned() {
 fn one_arm_run_writes_the_effects_header() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let mut one = experiment(tmp.path(), 5);
-    one.arms.truncate(1);
+    one = one.with_arms(vec![one.arm(0).into_owned()]);
     run_with(&one, &options(1, &tmp.path().join("one")), || FakeModel).expect("one arm");
     let (header, rows) = read_csv(&tmp.path().join("one").join(output::EFFECTS_CSV));
     assert!(rows.is_empty());

@@ -6,6 +6,7 @@ use crate::Result;
 use crate::analysis::sensitivity::{Factor, Screening};
 use crate::run::{Pairing, PrecisionOutcome, Results};
 use crate::spec::Experiment;
+use crate::spec::resolved::{Form, Resolved};
 use serde::Serialize;
 use std::time::{Duration, SystemTime};
 
@@ -47,8 +48,8 @@ impl Identity {
 }
 
 /// What every manifest ends with: which tool made the folder, how, when, and from what.
-#[derive(Debug, Clone, Serialize)]
-pub struct Provenance {
+#[derive(Serialize)]
+pub struct Provenance<'a> {
     pub crate_version: &'static str,
     /// Worker threads (for a merged folder, the most any shard used; see `merged_from`).
     pub threads: usize,
@@ -59,14 +60,14 @@ pub struct Provenance {
     /// Files in the output folder, this manifest included.
     pub files: Vec<String>,
     /// The fully resolved experiment: the effects baseline's parameters once, and each arm's
-    /// parameters that differ from them ([`Experiment::resolved_compact`]).
-    pub config: serde_json::Value,
+    /// parameters that differ from them ([`Form::Compact`]), written arm by arm.
+    pub config: Resolved<'a>,
 }
 
-impl Provenance {
+impl<'a> Provenance<'a> {
     /// The provenance of a folder of `experiment` whose other files are `files`.
     pub fn new(
-        experiment: &Experiment,
+        experiment: &'a Experiment,
         threads: usize,
         started: SystemTime,
         wall_time: Duration,
@@ -79,13 +80,13 @@ impl Provenance {
             wall_time_seconds: wall_time.as_secs_f64(),
             started_utc: rfc3339_utc(started),
             files,
-            config: resolved_json(experiment),
+            config: experiment.resolved(Form::Compact),
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
+#[derive(Serialize)]
+pub struct Manifest<'a> {
     #[serde(flatten)]
     pub identity: Identity,
     pub pairing: Pairing,
@@ -102,9 +103,10 @@ pub struct Manifest {
     /// Design points per design (sweep grid size, Latin hypercube points).
     pub designs: Vec<ManifestDesign>,
     pub horizon_days: u32,
-    pub arms: Vec<ManifestArm>,
+    /// Every arm's id and label, made one at a time.
+    pub arms: ManifestArms<'a>,
     #[serde(flatten)]
-    pub provenance: Provenance,
+    pub provenance: Provenance<'a>,
     /// For a folder written by `deescalate merge`: the shards' partial results, in shard order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<ManifestPart>,
@@ -125,10 +127,10 @@ pub struct ManifestPart {
     pub started_utc: String,
 }
 
-impl Manifest {
+impl<'a> Manifest<'a> {
     /// The manifest of a run of `experiment` that started at `started` and wrote `files`.
     pub fn new(
-        experiment: &Experiment,
+        experiment: &'a Experiment,
         results: &Results,
         started: SystemTime,
         wall_time: Duration,
@@ -137,7 +139,7 @@ impl Manifest {
         Manifest {
             identity: Identity::of(experiment),
             pairing: results.pairing,
-            effects_baseline: experiment.effects_baseline_arm().id.clone(),
+            effects_baseline: experiment.arm_id(experiment.effects_baseline).into_owned(),
             effects_interval: match results.pairing {
                 Pairing::Common => {
                     "paired t interval of per-trial differences (common random numbers)"
@@ -158,24 +160,29 @@ impl Manifest {
                 })
                 .collect(),
             horizon_days: experiment.horizon_days,
-            arms: experiment
-                .arms
-                .iter()
-                .map(|a| ManifestArm {
-                    id: a.id.clone(),
-                    label: a.label.clone(),
-                })
-                .collect(),
+            arms: ManifestArms(experiment),
             provenance: Provenance::new(experiment, results.threads, started, wall_time, files),
             merged_from: Vec::new(),
         }
     }
 }
 
-/// The resolved experiment as JSON (a table of strings, numbers, flags and tables always
-/// converts).
-pub(crate) fn resolved_json(experiment: &Experiment) -> serde_json::Value {
-    serde_json::to_value(experiment.resolved_compact()).unwrap_or_default()
+/// The arms of an experiment as the manifest lists them ([`ManifestArm`]).
+pub struct ManifestArms<'a>(pub &'a Experiment);
+
+impl Serialize for ManifestArms<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let e = self.0;
+        let mut seq = serializer.serialize_seq(Some(e.arm_count()))?;
+        for a in 0..e.arm_count() {
+            seq.serialize_element(&ManifestArm {
+                id: e.arm_id(a).into_owned(),
+                label: e.arm_label(a).into_owned(),
+            })?;
+        }
+        seq.end()
+    }
 }
 
 /// Writes `manifest` (a [`Manifest`], or another command's record, which lists itself among
@@ -189,8 +196,8 @@ pub(crate) fn commit_with_manifest(
 }
 
 /// manifest.json of a screening: what was screened, how, when.
-#[derive(Debug, Clone, Serialize)]
-pub struct SensitivityManifest {
+#[derive(Serialize)]
+pub struct SensitivityManifest<'a> {
     #[serde(flatten)]
     pub identity: Identity,
     /// The screened arm (the file's effects baseline).
@@ -204,17 +211,17 @@ pub struct SensitivityManifest {
     pub horizon_days: u32,
     pub noise_rule: &'static str,
     #[serde(flatten)]
-    pub provenance: Provenance,
+    pub provenance: Provenance<'a>,
 }
 
 /// The manifest of a finished screening.
-pub(crate) fn sensitivity_manifest(
-    experiment: &Experiment,
+pub(crate) fn sensitivity_manifest<'a>(
+    experiment: &'a Experiment,
     s: &Screening,
     started: SystemTime,
     wall_time: Duration,
     files: Vec<String>,
-) -> SensitivityManifest {
+) -> SensitivityManifest<'a> {
     SensitivityManifest {
         identity: Identity::of(experiment),
         arm: s.arm.clone(),

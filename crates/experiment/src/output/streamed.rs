@@ -148,7 +148,7 @@ pub(crate) struct StreamedTables {
 impl StreamedTables {
     pub fn new(folder: &JobFolder, experiment: &Experiment) -> Result<Self> {
         let named = experiment.families();
-        let n = experiment.arms.len();
+        let n = experiment.arm_count();
         let mut slot = vec![0; n];
         let mut families = 0;
         for a in 0..n {
@@ -174,7 +174,7 @@ impl StreamedTables {
     /// `results`; the part's copy of the effects baseline counts only if it is in `arms`.
     pub fn add_part(&mut self, arms: &[usize], part: &Experiment, results: &Results) -> Result<()> {
         let references = part.reference_arms();
-        for (local, (arm, stats)) in part.arms.iter().zip(&results.arms).enumerate() {
+        for (local, (arm, stats)) in part.held.iter().zip(&results.arms).enumerate() {
             let whole = part.seed_index(local);
             if arms.binary_search(&whole).is_err() {
                 continue;

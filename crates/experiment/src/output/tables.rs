@@ -132,8 +132,9 @@ pub(crate) fn summary_rows<'a>(
 
 /// summary.csv: one row per arm and metric.
 pub(crate) fn write_summary(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+    let experiment = &*experiment.all_held();
     let rows = experiment
-        .arms
+        .held
         .iter()
         .zip(&results.arms)
         .flat_map(|(arm, stats)| summary_rows(arm, stats));
@@ -163,14 +164,10 @@ pub(crate) fn timeseries_rows<'a>(
     })
 }
 
-/// timeseries.csv: one row per arm and day.
-pub(crate) fn write_timeseries(
-    path: &Path,
-    experiment: &Experiment,
-    results: &Results,
-) -> Result<()> {
+/// timeseries.csv: one row per arm and day (`experiment` holds every arm).
+fn write_timeseries(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let rows = experiment
-        .arms
+        .held
         .iter()
         .zip(&results.arms)
         .flat_map(|(arm, stats)| timeseries_rows(arm, stats));
@@ -187,8 +184,8 @@ pub(crate) fn effect_rows<'a>(
     i: usize,
     effects: &[stats::PairedSummary],
 ) -> Vec<EffectRow<'a>> {
-    let arm = &experiment.arms[i];
-    let baseline = experiment.arms[references[i]].id.as_str();
+    let arm = &experiment.held[i];
+    let baseline = experiment.held[references[i]].id.as_str();
     let interval = match pairing {
         Pairing::Common => "paired",
         Pairing::Independent => "welch",
@@ -218,10 +215,10 @@ pub(crate) fn effect_rows<'a>(
 /// scenario − baseline (for 0/1 metrics, the change in probability). Under common pairing the
 /// interval is the paired t interval of the per-trial differences; under independent seeds it
 /// is Welch's interval from the two arms' distributions.
-pub(crate) fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
+fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     // Each arm against the arm it was paired with (the baseline at its design point).
     let references = experiment.reference_arms();
-    let rows = (0..experiment.arms.len()).flat_map(|i| {
+    let rows = (0..experiment.arm_count()).flat_map(|i| {
         let effects = arm_effects(experiment, results, &references, i);
         effect_rows(experiment, results.pairing, &references, i, &effects)
     });
@@ -256,15 +253,27 @@ pub(crate) struct ScenarioTable {
 }
 
 impl ScenarioTable {
-    /// The columns of `experiment`'s scenarios.csv (one arm's parameters at a time in memory).
+    /// The columns of `experiment`'s scenarios.csv (one arm's parameters at a time in
+    /// memory; a design point differs where its named arm does or where its value does).
     pub fn new(experiment: &Experiment) -> Result<Self> {
         let base = params_table(&experiment.effects_baseline_arm().params);
         let keys: Vec<String> = Params::specs().into_iter().map(|s| s.key).collect();
         let mut differs = vec![false; keys.len()];
-        for arm in &experiment.arms {
+        for arm in &experiment.held {
             let table = params_table(&arm.params);
             for (k, key) in keys.iter().enumerate() {
                 differs[k] |= lookup(&table, key) != lookup(&base, key);
+            }
+        }
+        for design in &experiment.designs {
+            for (i, key) in design.keys.iter().enumerate() {
+                let Some(k) = keys.iter().position(|x| x == key) else {
+                    continue;
+                };
+                differs[k] |= design
+                    .points
+                    .iter()
+                    .any(|point| Some(&point[i]) != lookup(&base, key));
             }
         }
         let keys = keys
@@ -318,16 +327,12 @@ impl ScenarioTable {
     }
 }
 
-/// scenarios.csv: one row per arm ([`ScenarioTable`]).
-pub(crate) fn write_scenarios(
-    path: &Path,
-    experiment: &Experiment,
-    results: &Results,
-) -> Result<()> {
+/// scenarios.csv: one row per arm ([`ScenarioTable`]; `experiment` holds every arm).
+fn write_scenarios(path: &Path, experiment: &Experiment, results: &Results) -> Result<()> {
     let table = ScenarioTable::new(experiment)?;
     let mut writer = create_csv(path)?;
     write_record(&mut writer, path, table.header())?;
-    for (arm, stats) in experiment.arms.iter().zip(&results.arms) {
+    for (arm, stats) in experiment.held.iter().zip(&results.arms) {
         write_record(&mut writer, path, table.record(arm, stats))?;
     }
     writer.flush().map_err(Error::io("cannot write", path))
@@ -340,10 +345,13 @@ pub(crate) fn write_tables(
     experiment: &Experiment,
     results: &Results,
 ) -> Result<()> {
-    write_summary(&folder.add(SUMMARY_CSV), experiment, results)?;
-    write_timeseries(&folder.add(TIMESERIES_CSV), experiment, results)?;
-    write_effects(&folder.add(EFFECTS_CSV), experiment, results)?;
-    write_scenarios(&folder.add(SCENARIOS_CSV), experiment, results)?;
+    {
+        let held = &*experiment.all_held();
+        write_summary(&folder.add(SUMMARY_CSV), held, results)?;
+        write_timeseries(&folder.add(TIMESERIES_CSV), held, results)?;
+        write_effects(&folder.add(EFFECTS_CSV), held, results)?;
+        write_scenarios(&folder.add(SCENARIOS_CSV), held, results)?;
+    }
     if experiment.designs.is_empty() {
         return Ok(());
     }
@@ -369,7 +377,9 @@ impl TrialsWriter {
             .into_iter()
             .chain(METRICS.iter().map(|m| m.name));
         write_record(&mut writer, path, header)?;
-        let arm_ids = experiment.arms.iter().map(|a| a.id.clone()).collect();
+        let arm_ids = (0..experiment.arm_count())
+            .map(|a| experiment.arm_id(a).into_owned())
+            .collect();
         Ok(TrialsWriter {
             writer,
             arm_ids,

@@ -46,14 +46,12 @@ pub fn bench(experiment: &Experiment, trials: u64, threads: usize) -> Result<Ben
         return Err(Error::Unusable("bench needs at least one trial".into()));
     }
     super::thread_count(Some(threads))?;
-    let arm = experiment.effects_baseline_arm().clone();
+    let arm = experiment.effects_baseline_arm().into_owned();
     let single = Experiment {
-        arms: vec![arm.clone()],
-        effects_baseline: 0,
         trials,
         write_trials: false,
         precision: None,
-        ..experiment.clone()
+        ..experiment.with_arms(vec![arm.clone()])
     };
     let trial_days = trials as f64 * f64::from(experiment.horizon_days);
     let mut rows: Vec<BenchRow> = Vec::new();

@@ -66,7 +66,7 @@ struct Worker<S> {
 
 /// Empty statistics for every arm of `experiment`.
 pub(crate) fn empty_stats(experiment: &Experiment) -> Vec<ArmStats> {
-    (0..experiment.arms.len())
+    (0..experiment.arm_count())
         .map(|a| ArmStats::new(a == experiment.effects_baseline, experiment.horizon_days))
         .collect()
 }
@@ -83,7 +83,7 @@ impl<S: Simulator> Worker<S> {
             days: vec![DayRecord::default(); experiment.horizon_days as usize],
             arms: empty_stats(experiment),
             rows: Vec::new(),
-            point_outcomes: vec![Outcomes::default(); experiment.arms.len()],
+            point_outcomes: vec![Outcomes::default(); experiment.arm_count()],
         }
     }
 
@@ -100,7 +100,7 @@ impl<S: Simulator> Worker<S> {
             .pairing
             .seed(experiment.seed, trial, experiment.seed_index(arm));
         let outcomes = self.sim.simulate(
-            &experiment.arms[arm].params,
+            &experiment.held[arm].params,
             experiment.horizon_days,
             seed,
             &mut self.days,
@@ -126,7 +126,7 @@ impl<S: Simulator> Worker<S> {
         for &arm in &plan.point_baselines {
             points[arm] = self.run_arm(plan, trial, arm, Some(&baseline));
         }
-        for arm in 0..plan.experiment.arms.len() {
+        for arm in 0..plan.experiment.arm_count() {
             let reference = plan.references[arm];
             if arm == b || plan.point_baselines.binary_search(&arm).is_ok() {
                 continue;
@@ -166,7 +166,9 @@ pub(crate) fn execute<S: Simulator>(
     mut rows: Option<RowSink>,
     trials: Range<u64>,
 ) -> Result<Vec<ArmStats>> {
-    if experiment.arms.is_empty() {
+    // Every arm made once, not once per trial.
+    let experiment = &*experiment.all_held();
+    if experiment.arm_count() == 0 {
         return Err(Error::Internal(format!(
             "experiment `{}` has no arms",
             experiment.name

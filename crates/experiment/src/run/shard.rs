@@ -1,6 +1,7 @@
 //! The identity of an experiment across processes: the checksum that tells whether partial
 //! results of shards ([`crate::spec::Shard`]) belong to the same experiment.
 
+use crate::spec::resolved::Form;
 use crate::spec::{Experiment, Pairing};
 use sha2::{Digest, Sha256};
 
@@ -13,17 +14,28 @@ const NOT_IN_CHECKSUM: [&str; 3] = ["source", "output_dir", "write_trials"];
 /// run uses (which `--independent-seeds` can change). Keys come in a fixed order and numbers are
 /// printed exactly, so the same experiment always gives the same checksum.
 pub fn checksum(experiment: &Experiment, pairing: Pairing) -> String {
-    let mut resolved = experiment.resolved();
-    for key in NOT_IN_CHECKSUM {
-        resolved.remove(key);
+    let resolved = experiment
+        .resolved(Form::Full)
+        .without(&NOT_IN_CHECKSUM)
+        .with_pairing(pairing);
+    // Written arm by arm into the hash, keys sorted at every level: the canonical form. A
+    // TOML table of strings, numbers, flags and tables always converts.
+    let mut hasher = HashWriter(Sha256::new());
+    let _ = serde_json::to_writer(&mut hasher, &resolved);
+    crate::text::hex(&hasher.0.finalize())
+}
+
+/// An `io::Write` that feeds a hash.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
     }
-    resolved.insert("pairing".into(), pairing.name().into());
-    // Through `serde_json::Value`, whose maps sort their keys: the canonical order. A TOML
-    // table of strings, numbers, flags and tables always converts.
-    let canonical = serde_json::to_value(&resolved)
-        .and_then(|v| serde_json::to_vec(&v))
-        .unwrap_or_default();
-    crate::text::hex(&Sha256::digest(&canonical))
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

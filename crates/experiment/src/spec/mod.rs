@@ -55,6 +55,7 @@
 //! at `baseline.KEY`. The top level is declared in one table (`schema::SETTINGS`) so that
 //! design sections can be added later without touching existing files.
 
+mod arms;
 mod context;
 pub mod design;
 mod error;
@@ -63,6 +64,7 @@ mod pairing;
 mod precision;
 pub mod quantity;
 pub(crate) mod registry;
+pub mod resolved;
 pub(crate) mod schema;
 pub(crate) mod settings;
 mod shard;
@@ -70,6 +72,7 @@ mod shard;
 pub(crate) mod tests;
 pub(crate) mod tree;
 
+pub use arms::{ArmRef, Place};
 pub use design::DesignInfo;
 pub use design::morris::{DEFAULT_METRICS, Morris};
 pub use error::{ConfigError, KeyKind};
@@ -82,11 +85,13 @@ pub use toml;
 
 use design::morris;
 
+pub(crate) use arms::Layout;
 use context::{Ctx, Origins};
 use model::Params;
 use registry::Registry;
 use schema::{ArmSpec, ExperimentFile};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use toml::{Table, Value};
 use tree::{leaves, lookup, merge};
@@ -109,8 +114,12 @@ pub struct Experiment {
     pub output_dir: PathBuf,
     /// Whether to write trials.csv.
     pub write_trials: bool,
-    /// The arms: the baseline first, then the named scenarios in file order.
-    pub arms: Vec<Arm>,
+    /// The arms it holds: the baseline first, then the named scenarios in file order (or,
+    /// for a part, the part's arms). Design points are made when asked
+    /// ([`Experiment::arm`]).
+    pub(crate) held: Vec<Arm>,
+    /// Where each arm comes from: a held arm or a design point.
+    pub(crate) layout: Layout,
     /// Index of the arm effects are computed against (`effects_baseline`, default 0).
     pub effects_baseline: usize,
     /// How arms are seeded relative to each other (`pairing`, default common).
@@ -127,7 +136,7 @@ pub struct Experiment {
 }
 
 /// One policy arm: a named parameter set.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Arm {
     /// Stable identifier (`baseline` or the scenario's key).
     pub id: String,
@@ -139,29 +148,110 @@ pub struct Arm {
 }
 
 impl Experiment {
-    /// Each arm's index by its id.
-    pub fn arm_index(&self) -> std::collections::HashMap<&str, usize> {
-        self.arms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect()
+    /// Number of arms (named arms and design points).
+    pub fn arm_count(&self) -> usize {
+        self.layout.len()
+    }
+
+    /// Arm `arm`: borrowed if the experiment holds it, made from its named arm and its point
+    /// if it is a design point ([`arms`]).
+    pub fn arm(&self, arm: usize) -> ArmRef<'_> {
+        match self.layout.place(arm) {
+            Place::Held(h) => Cow::Borrowed(&self.held[h]),
+            Place::Point {
+                owner,
+                design,
+                point,
+            } => {
+                let (owner, design) = (&self.held[owner], &self.designs[design]);
+                // One point of each design and owner was made when the file was read.
+                let params = arms::point_params(owner, design, point)
+                    .unwrap_or_else(|_| owner.params.clone());
+                Cow::Owned(Arm {
+                    id: arms::point_id(owner, design, point),
+                    label: arms::point_label(owner, design, point),
+                    params,
+                    overrides: arms::point_overrides(owner, design, point),
+                })
+            }
+        }
+    }
+
+    /// Every arm in order ([`Experiment::arm`]).
+    pub fn arms(&self) -> impl ExactSizeIterator<Item = ArmRef<'_>> + '_ {
+        (0..self.arm_count()).map(|a| self.arm(a))
+    }
+
+    /// One attribute of arm `arm`, without making the arm: `of_held` reads it from a held
+    /// arm, `of_point` makes it for a design point from its named arm, design and point.
+    fn attribute<'a, T: ToOwned + ?Sized>(
+        &'a self,
+        arm: usize,
+        of_held: impl Fn(&'a Arm) -> &'a T,
+        of_point: impl Fn(&Arm, &DesignInfo, usize) -> T::Owned,
+    ) -> Cow<'a, T> {
+        match self.layout.place(arm) {
+            Place::Held(h) => Cow::Borrowed(of_held(&self.held[h])),
+            Place::Point {
+                owner,
+                design,
+                point,
+            } => Cow::Owned(of_point(&self.held[owner], &self.designs[design], point)),
+        }
+    }
+
+    /// The id of arm `arm`, without making the arm.
+    pub fn arm_id(&self, arm: usize) -> Cow<'_, str> {
+        self.attribute(arm, |a| a.id.as_str(), arms::point_id)
+    }
+
+    /// The label of arm `arm`, without making the arm.
+    pub fn arm_label(&self, arm: usize) -> Cow<'_, str> {
+        self.attribute(arm, |a| a.label.as_str(), arms::point_label)
+    }
+
+    /// The parameters arm `arm` sets differently from the defaults, without making the arm.
+    pub fn arm_overrides(&self, arm: usize) -> Cow<'_, [(String, Value)]> {
+        self.attribute(arm, |a| a.overrides.as_slice(), arms::point_overrides)
+    }
+
+    /// Arm `arm` if the experiment holds it (a named arm, or an arm of a part), `None` for a
+    /// design point.
+    pub fn held_arm(&self, arm: usize) -> Option<&Arm> {
+        match self.layout.place(arm) {
+            Place::Held(h) => Some(&self.held[h]),
+            Place::Point { .. } => None,
+        }
+    }
+
+    /// Where arm `arm` comes from: a held arm or a design point.
+    pub fn place(&self, arm: usize) -> Place {
+        self.layout.place(arm)
+    }
+
+    /// This experiment's settings with exactly `arms` (held, no designs, no screening),
+    /// effects measured against the first: calibrate's single arm, a Morris trajectory, a
+    /// benchmark.
+    pub fn with_arms(&self, arms: Vec<Arm>) -> Experiment {
+        Experiment {
+            layout: Layout::held(arms.len()),
+            held: arms,
+            ..self.clone_settings()
+        }
     }
 
     /// The arms of `design` (one of [`Experiment::designs`]), by the named arm it was applied
     /// to: `[owner][point]` is the index of arm `<owner>.<tag><point>`, owners in the design's
     /// order (every named arm of the design has an arm at every point).
     pub fn point_arms(&self, design: &DesignInfo) -> Vec<(usize, Vec<usize>)> {
-        let index = self.arm_index();
-        design
-            .arms
-            .iter()
-            .filter_map(|owner| {
-                let named = *index.get(owner.as_str())?;
-                let arms = (0..design.points.len())
-                    .filter_map(|i| index.get(design.arm_id(owner, i).as_str()).copied())
-                    .collect();
-                Some((named, arms))
+        let Some(d) = self.designs.iter().position(|x| x == design) else {
+            return Vec::new();
+        };
+        (0..self.held.len())
+            .filter_map(|h| {
+                let first = self.layout.points_start(h, d)?;
+                let named = self.layout.held_index(h)?;
+                Some((named, (first..first + design.points.len()).collect()))
             })
             .collect()
     }
@@ -169,15 +259,15 @@ impl Experiment {
     /// For each arm, the index of the named arm it belongs to: itself, or for a design point
     /// the arm the design was applied to (`mediation` for `mediation.h007`).
     pub fn families(&self) -> Vec<usize> {
-        let mut family: Vec<usize> = (0..self.arms.len()).collect();
-        for design in &self.designs {
-            for (named, arms) in self.point_arms(design) {
-                for arm in arms {
-                    family[arm] = named;
-                }
-            }
-        }
-        family
+        let held: Vec<usize> = (0..self.held.len())
+            .map(|h| self.layout.held_index(h).unwrap_or_default())
+            .collect();
+        (0..self.arm_count())
+            .map(|a| match self.layout.place(a) {
+                Place::Held(_) => a,
+                Place::Point { owner, .. } => held[owner],
+            })
+            .collect()
     }
 
     /// The index that seeds arm `arm` (its index in the whole experiment).
@@ -186,8 +276,9 @@ impl Experiment {
     }
 
     /// The experiment restricted to arms `arms` (indices, ascending) and the effects
-    /// baseline, which every part runs for pairing; each arm keeps its seeds, so its statistics
-    /// are those it has in the whole. Designs are left out (a part is not analysed over them).
+    /// baseline, which every part runs for pairing, all made and held; each arm keeps its
+    /// seeds, so its statistics are those it has in the whole. Designs are left out (a part is
+    /// not analysed over them).
     pub fn part(&self, arms: &[usize]) -> Experiment {
         let mut indices: Vec<usize> = arms.to_vec();
         if let Err(at) = indices.binary_search(&self.effects_baseline) {
@@ -197,13 +288,26 @@ impl Experiment {
             .binary_search(&self.effects_baseline)
             .unwrap_or_default();
         Experiment {
-            arms: indices.iter().map(|&a| self.arms[a].clone()).collect(),
             effects_baseline,
-            designs: Vec::new(),
-            morris: None,
             seed_indices: Some(indices.iter().map(|&a| self.seed_index(a)).collect()),
-            ..self.clone_settings()
+            ..self.with_arms(indices.iter().map(|&a| self.arm(a).into_owned()).collect())
         }
+    }
+
+    /// The experiment with every arm made and held, in the same order (for what holds every
+    /// arm's statistics anyway: a run with a precision target or trials.csv, a shard, the
+    /// tables of such a run). Designs are left out, as in a part.
+    pub fn all_held(&self) -> Cow<'_, Experiment> {
+        if self.held.len() == self.arm_count() {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(Experiment {
+            held: self.arms().map(Cow::into_owned).collect(),
+            layout: Layout::held(self.arm_count()),
+            effects_baseline: self.effects_baseline,
+            seed_indices: self.seed_indices.clone(),
+            ..self.clone_settings()
+        })
     }
 
     /// The experiment's settings without its arms, designs and screening.
@@ -217,7 +321,8 @@ impl Experiment {
             seed: self.seed,
             output_dir: self.output_dir.clone(),
             write_trials: self.write_trials,
-            arms: Vec::new(),
+            held: Vec::new(),
+            layout: Layout::default(),
             effects_baseline: 0,
             pairing: self.pairing,
             precision: self.precision.clone(),
@@ -231,7 +336,6 @@ impl Experiment {
     /// the named arms first, then each design's points in blocks, all arms at a point in the
     /// same part (so that each is paired with the baseline at its point within the part).
     pub fn parts(&self, arms_per_part: usize) -> Vec<Vec<usize>> {
-        let mut in_design = vec![false; self.arms.len()];
         let mut parts = Vec::new();
         for design in &self.designs {
             let owners = self.point_arms(design);
@@ -243,21 +347,20 @@ impl Experiment {
                     .flat_map(|(_, arms)| arms[block.clone()].iter().copied())
                     .collect();
                 part.sort_unstable();
-                for &a in &part {
-                    in_design[a] = true;
-                }
                 parts.push(part);
             }
         }
-        let named: Vec<usize> = (0..self.arms.len()).filter(|&a| !in_design[a]).collect();
+        let named: Vec<usize> = (0..self.arm_count())
+            .filter(|&a| matches!(self.layout.place(a), Place::Held(_)))
+            .collect();
         parts.insert(0, named);
         parts.retain(|p| !p.is_empty());
         parts
     }
 
     /// The arm effects are computed against.
-    pub fn effects_baseline_arm(&self) -> &Arm {
-        &self.arms[self.effects_baseline]
+    pub fn effects_baseline_arm(&self) -> ArmRef<'_> {
+        self.arm(self.effects_baseline)
     }
 
     /// For each arm, the arm its effects are measured against: the effects baseline, or, for
@@ -267,20 +370,22 @@ impl Experiment {
     /// effects baseline and its own points are measured against the effects baseline.
     pub fn reference_arms(&self) -> Vec<usize> {
         let b = self.effects_baseline;
-        let base_id = self.arms[b].id.as_str();
-        let index = self.arm_index();
-        self.arms
-            .iter()
+        let base_id = self.arm_id(b).into_owned();
+        let index: std::collections::HashMap<String, usize> = (0..self.arm_count())
+            .map(|a| (self.arm_id(a).into_owned(), a))
+            .collect();
+        (0..self.arm_count())
             .map(|arm| {
+                let id = self.arm_id(arm);
                 // Design point ids are `<arm id>.<tag><number>`; named ids have no dot.
-                let Some((owner, point)) = arm.id.rsplit_once('.') else {
+                let Some((owner, point)) = id.rsplit_once('.') else {
                     return b;
                 };
                 if owner == base_id {
                     return b;
                 }
                 index
-                    .get(format!("{base_id}.{point}").as_str())
+                    .get(&format!("{base_id}.{point}"))
                     .copied()
                     .unwrap_or(b)
             })
@@ -289,83 +394,13 @@ impl Experiment {
 
     /// Trials in all: arms × trials per arm.
     pub fn total_trials(&self) -> u64 {
-        self.trials.saturating_mul(self.arms.len() as u64)
+        self.trials.saturating_mul(self.arm_count() as u64)
     }
 
     /// Simulated trial-days in all.
     pub fn trial_days(&self) -> u64 {
         self.total_trials()
             .saturating_mul(u64::from(self.horizon_days))
-    }
-
-    /// The fully resolved experiment as one table (every arm's complete parameters), for the
-    /// shard checksum; derived from the typed fields, so that an experiment derived from
-    /// another (calibrate's single arm, a Morris trajectory) describes itself.
-    pub fn resolved(&self) -> Table {
-        self.resolved_with(|arm, t| {
-            t.insert("params".into(), Value::Table(params_table(&arm.params)));
-        })
-    }
-
-    /// [`Experiment::resolved`] as the manifest stores it: the effects baseline's complete
-    /// parameters once (`baseline_params`) and, per arm, only the parameters that differ from
-    /// them (`params_differing_from_baseline`, by key path), so that a design of many points
-    /// does not repeat every parameter per arm.
-    pub fn resolved_compact(&self) -> Table {
-        let base = params_table(&self.effects_baseline_arm().params);
-        let base_leaves = leaves(&base);
-        let mut resolved = self.resolved_with(|arm, t| {
-            let own = params_table(&arm.params);
-            let differing: Table = base_leaves
-                .iter()
-                .filter_map(|(key, value)| {
-                    let mine = lookup(&own, key)?;
-                    (mine != value).then(|| (key.clone(), mine.clone()))
-                })
-                .collect();
-            t.insert(
-                "params_differing_from_baseline".into(),
-                Value::Table(differing),
-            );
-        });
-        resolved.insert("baseline_params".into(), Value::Table(base));
-        resolved
-    }
-
-    /// The experiment's settings and arms as one table; `arm_params` adds an arm's parameters.
-    fn resolved_with(&self, arm_params: impl Fn(&Arm, &mut Table)) -> Table {
-        let mut resolved = Table::new();
-        resolved.insert("name".into(), self.name.clone().into());
-        resolved.insert("description".into(), self.description.clone().into());
-        resolved.insert("source".into(), self.source.display().to_string().into());
-        resolved.insert("trials".into(), int_or_string(self.trials));
-        resolved.insert("horizon_days".into(), i64::from(self.horizon_days).into());
-        resolved.insert("seed".into(), int_or_string(self.seed));
-        resolved.insert(
-            "output_dir".into(),
-            self.output_dir.display().to_string().into(),
-        );
-        resolved.insert("write_trials".into(), self.write_trials.into());
-        resolved.insert(
-            "effects_baseline".into(),
-            self.effects_baseline_arm().id.clone().into(),
-        );
-        resolved.insert("pairing".into(), self.pairing.name().into());
-        let arms = self
-            .arms
-            .iter()
-            .map(|arm| {
-                let mut t = Table::new();
-                t.insert("id".into(), arm.id.clone().into());
-                t.insert("label".into(), arm.label.clone().into());
-                let overrides: Table = arm.overrides.iter().cloned().collect();
-                t.insert("overrides".into(), Value::Table(overrides));
-                arm_params(arm, &mut t);
-                Value::Table(t)
-            })
-            .collect();
-        resolved.insert("arms".into(), Value::Array(arms));
-        resolved
     }
 }
 
@@ -532,10 +567,10 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         .transpose()?;
     let mut named = vec![file.baseline.clone()];
     named.extend(file.scenarios.iter().cloned());
-    let (mut all, designs) = design::expand(named, &designs, &sections, ctx)?;
-    let mut base = all.remove(0);
+    let designs = design::infos(&named, designs, &sections, ctx)?;
+    let mut base = named.remove(0);
     let mut file = file;
-    file.scenarios = all;
+    file.scenarios = named;
     registry.check_overrides(&mut base.params, &base.tree_path, ctx)?;
     check_start_days(&base, horizon, ctx)?;
     let mut base_table = registry.defaults.clone();
@@ -543,34 +578,24 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
     check_shares(&base_table, &base, &base, ctx)?;
 
     let mut arms = Vec::with_capacity(1 + file.scenarios.len());
+    let mut tables = Vec::with_capacity(1 + file.scenarios.len());
     arms.push(resolve(&base, base_table.clone(), ctx)?);
+    tables.push(base_table.clone());
     for scenario in &mut file.scenarios {
         registry.check_overrides(&mut scenario.params, &scenario.tree_path, ctx)?;
         check_start_days(scenario, horizon, ctx)?;
         let mut table = base_table.clone();
         merge(&mut table, &scenario.params);
         check_shares(&table, scenario, &base, ctx)?;
-        arms.push(resolve(scenario, table, ctx)?);
+        arms.push(resolve(scenario, table.clone(), ctx)?);
+        tables.push(table);
     }
+    let specs: Vec<&ArmSpec> = std::iter::once(&base).chain(&file.scenarios).collect();
+    check_points(&designs, &arms, &specs, &tables, &base, ctx)?;
+    drop(tables);
+    let layout = Layout::of_designs(&arms, &designs);
 
-    let effects_baseline = match &file.effects_baseline {
-        None => 0,
-        Some(id) => arms.iter().position(|a| &a.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = arms.iter().map(|a| a.id.as_str()).take(12).collect();
-            let more = if arms.len() > 12 { ", …" } else { "" };
-            ctx.not_allowed(
-                &["effects_baseline".to_string()],
-                &Value::String(id.clone()),
-                format!("the id of an arm ({}{more})", ids.join(", ")),
-            )
-        })?,
-    };
-    if let Some(m) = &mut morris
-        && !m.parameters_given
-    {
-        m.parameters = morris::default_parameters(&arms[effects_baseline].params);
-    }
-    Ok(Experiment {
+    let mut experiment = Experiment {
         source: source.to_path_buf(),
         name: file.name,
         description: file.description,
@@ -579,20 +604,80 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
         seed: file.seed,
         output_dir: file.output_dir,
         write_trials: file.write_trials,
-        arms,
-        effects_baseline,
+        held: arms,
+        layout,
+        effects_baseline: 0,
         pairing: file.pairing,
         precision,
         designs,
-        morris,
+        morris: None,
         seed_indices: None,
-    })
+    };
+    if let Some(id) = &file.effects_baseline {
+        let e = &experiment;
+        experiment.effects_baseline = (0..e.arm_count())
+            .position(|a| e.arm_id(a) == id.as_str())
+            .ok_or_else(|| {
+                let shown = e.arm_count().min(12);
+                let ids: Vec<String> = (0..shown).map(|a| e.arm_id(a).into_owned()).collect();
+                let more = if e.arm_count() > 12 { ", …" } else { "" };
+                ctx.not_allowed(
+                    &["effects_baseline".to_string()],
+                    &Value::String(id.clone()),
+                    format!("the id of an arm ({}{more})", ids.join(", ")),
+                )
+            })?;
+    }
+    if let Some(m) = &mut morris
+        && !m.parameters_given
+    {
+        m.parameters = morris::default_parameters(&experiment.effects_baseline_arm().params);
+    }
+    experiment.morris = morris;
+    Ok(experiment)
 }
 
-fn int_or_string(n: u64) -> Value {
-    i64::try_from(n)
-        .map(Value::Integer)
-        .unwrap_or_else(|_| Value::String(n.to_string()))
+/// Every design point of every arm it applies to: the militant target shares still sum to 1
+/// with the point's values (a design may vary them), and one point per design and arm makes
+/// its parameters (so that making any point later cannot fail). Other checks on a point's
+/// values were made per value when the design was read.
+fn check_points(
+    designs: &[DesignInfo],
+    arms: &[Arm],
+    specs: &[&ArmSpec],
+    tables: &[Table],
+    base: &ArmSpec,
+    ctx: &Ctx,
+) -> Result<(), ConfigError> {
+    for design in designs {
+        let varies_shares = design.keys.iter().any(|k| k.starts_with(SHARE_PREFIX));
+        for (h, arm) in arms.iter().enumerate() {
+            if !design.arms.contains(&arm.id) || design.points.is_empty() {
+                continue;
+            }
+            arms::point_params(arm, design, 0).map_err(|e| ConfigError::ModelMismatch {
+                file: ctx.file(),
+                key: ctx.key(std::slice::from_ref(&design.section)),
+                message: e.message().trim().to_string(),
+            })?;
+            if !varies_shares {
+                continue;
+            }
+            for point in 0..design.points.len() {
+                let mut table = tables[h].clone();
+                for (key, value) in design.keys.iter().zip(&design.points[point]) {
+                    let _ = tree::set_key(&mut table, key, value.clone());
+                }
+                let mut spec = specs[h].clone();
+                spec.id = design.arm_id(&arm.id, point);
+                for (key, value) in design.keys.iter().zip(&design.points[point]) {
+                    let _ = tree::set_key(&mut spec.params, key, value.clone());
+                }
+                check_shares(&table, &spec, base, ctx)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Turns a merged parameter table into an arm, recording what differs from the defaults.
@@ -643,6 +728,9 @@ fn check_start_days(arm: &ArmSpec, horizon: u32, ctx: &Ctx) -> Result<(), Config
     Ok(())
 }
 
+/// The militant target shares, which must sum to 1.
+const SHARE_PREFIX: &str = "militants.target_";
+
 /// Tolerance on shares that must sum to 1.
 const SHARE_TOLERANCE: f64 = 1e-9;
 
@@ -654,12 +742,11 @@ fn check_shares(
     base: &ArmSpec,
     ctx: &Ctx,
 ) -> Result<(), ConfigError> {
-    const PREFIX: &str = "militants.target_";
     let registry = Registry::get();
     let shares: Vec<(&str, f64)> = registry
         .specs
         .iter()
-        .filter(|s| s.key.starts_with(PREFIX))
+        .filter(|s| s.key.starts_with(SHARE_PREFIX))
         .map(|s| {
             (
                 s.key.as_str(),

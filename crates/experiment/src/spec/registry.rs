@@ -59,6 +59,11 @@ impl Registry {
         to_toml(&spec.default)
     }
 
+    /// The position of parameter `key` in the registry's order.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.index.get(key).copied()
+    }
+
     pub fn spec(&self, key: &str) -> Option<&ParamSpec> {
         self.index.get(key).map(|&i| &self.specs[i])
     }

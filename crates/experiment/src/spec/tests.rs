@@ -1,6 +1,7 @@
 //! Experiment-file tests: settings, arms, overrides and every kind of error.
 
 use super::*;
+use resolved::Form;
 use std::path::PathBuf;
 
 const VALID: &str = r#"
@@ -84,9 +85,9 @@ fn valid_file_gives_baseline_then_scenarios_in_file_order() {
     );
     assert_eq!(exp.output_dir, PathBuf::from("results"));
     assert!(!exp.write_trials);
-    let ids: Vec<_> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<_> = exp.arms().map(|a| a.id.clone()).collect();
     assert_eq!(ids, ["baseline", "cbm", "patience"]);
-    let labels: Vec<_> = exp.arms.iter().map(|a| a.label.as_str()).collect();
+    let labels: Vec<_> = exp.arms().map(|a| a.label.clone()).collect();
     assert_eq!(
         labels,
         ["Status quo", "Confidence-building measures", "patience"]
@@ -105,7 +106,8 @@ fn scenarios_inherit_the_baseline_and_apply_their_own_overrides() {
     let (_dir, _path, result) = load_text(VALID, &Overrides::none());
     let exp = result.unwrap();
     let defaults = Params::default();
-    let [base, cbm, patience] = &exp.arms[..] else {
+    let arms: Vec<Arm> = exp.arms().map(|a| a.into_owned()).collect();
+    let [base, cbm, patience] = &arms[..] else {
         panic!("three arms")
     };
 
@@ -159,11 +161,16 @@ fn scenarios_inherit_the_baseline_and_apply_their_own_overrides() {
     );
 }
 
+/// The resolved experiment as written, read back as a table.
+pub(crate) fn resolved_table(exp: &Experiment, form: Form) -> toml::Table {
+    toml::Table::try_from(exp.resolved(form)).expect("the resolved experiment serialises")
+}
+
 #[test]
 fn resolved_table_lists_settings_and_complete_parameters_per_arm() {
     let (_dir, _path, result) = load_text(VALID, &Overrides::none());
     let exp = result.unwrap();
-    let r = &exp.resolved();
+    let r = &resolved_table(&exp, Form::Full);
     assert_eq!(r["name"].as_str(), Some("compare_measures"));
     assert_eq!(r["trials"].as_integer(), Some(200));
     assert_eq!(r["seed"].as_integer(), Some(20251018));
@@ -176,7 +183,7 @@ fn resolved_table_lists_settings_and_complete_parameters_per_arm() {
     );
     let params = arms[1]["params"].clone();
     let back: Params = params.try_into().unwrap();
-    assert_eq!(back, exp.arms[1].params);
+    assert_eq!(back, exp.arm(1).params);
     // It serialises (the manifest writes it).
     assert!(toml::to_string(r).unwrap().contains("compare_measures"));
 }
@@ -187,11 +194,11 @@ fn resolved_table_lists_settings_and_complete_parameters_per_arm() {
 fn compact_resolved_table_rebuilds_every_arm_from_the_baseline_and_its_differences() {
     let (_dir, _path, result) = load_text(VALID, &Overrides::none());
     let exp = result.unwrap();
-    let r = exp.resolved_compact();
+    let r = resolved_table(&exp, Form::Compact);
     let base = r["baseline_params"].as_table().unwrap();
     let arms = r["arms"].as_array().unwrap();
-    assert_eq!(arms.len(), exp.arms.len());
-    for (stored, arm) in arms.iter().zip(&exp.arms) {
+    assert_eq!(arms.len(), exp.arm_count());
+    for (stored, arm) in arms.iter().zip(exp.arms()) {
         assert!(
             stored.get("params").is_none(),
             "no complete parameters per arm"
@@ -228,12 +235,12 @@ fn nested_tables_and_dotted_keys_are_equivalent() {
     let a = load_text(&dotted, &Overrides::none()).2.unwrap();
     let b = load_text(nested, &Overrides::none()).2.unwrap();
     let c = load_text(inline, &Overrides::none()).2.unwrap();
-    assert_eq!(a.arms[0].params, b.arms[0].params);
-    assert_eq!(a.arms[0].params, c.arms[0].params);
-    assert_eq!(a.arms[0].overrides, b.arms[0].overrides);
+    assert_eq!(a.arm(0).params, b.arm(0).params);
+    assert_eq!(a.arm(0).params, c.arm(0).params);
+    assert_eq!(a.arm(0).overrides, b.arm(0).overrides);
     // The integer 1 for a real parameter is taken as 1.0.
     assert_eq!(
-        override_of(&a.arms[0], "measures.fencing.intensity"),
+        override_of(&a.arm(0), "measures.fencing.intensity"),
         Some(&toml::Value::Float(1.0))
     );
 }
@@ -244,10 +251,10 @@ fn defaults_apply_when_optional_settings_are_absent() {
         .2
         .unwrap();
     assert_eq!(exp.horizon_days, 365);
-    assert_eq!(exp.arms.len(), 1);
-    assert_eq!(exp.arms[0].id, "baseline");
-    assert_eq!(exp.arms[0].params, Params::default());
-    assert!(exp.arms[0].overrides.is_empty());
+    assert_eq!(exp.arm_count(), 1);
+    assert_eq!(exp.arm(0).id, "baseline");
+    assert_eq!(exp.arm(0).params, Params::default());
+    assert!(exp.arm(0).overrides.is_empty());
 }
 
 #[test]
@@ -274,23 +281,23 @@ fn set_overrides_route_to_settings_or_baseline_parameters() {
     assert_eq!((exp.trials, exp.seed), (7, u64::MAX));
     assert!(exp.write_trials);
     assert_eq!(
-        exp.resolved()["seed"].as_str(),
+        resolved_table(&exp, Form::Full)["seed"].as_str(),
         Some("18446744073709551615")
     );
-    let ids: Vec<_> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<_> = exp.arms().map(|a| a.id.clone()).collect();
     assert_eq!(ids, ["baseline", "cbm", "patience", "new"]);
-    for arm in &exp.arms {
+    for arm in exp.arms() {
         assert_eq!(arm.params.pakistan.strike_threshold, 0.55, "{}", arm.id);
     }
     assert_eq!(
-        exp.arms[0].params.pakistan.doctrine,
+        exp.arm(0).params.pakistan.doctrine,
         model::params::Doctrine::Proportional
     );
     assert_eq!(
-        exp.arms[1].params.measures.confidence_building.intensity,
+        exp.arm(1).params.measures.confidence_building.intensity,
         1.0
     );
-    assert_eq!(exp.arms[3].label, "New arm");
+    assert_eq!(exp.arm(3).label, "New arm");
 }
 
 #[test]

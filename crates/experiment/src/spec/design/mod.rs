@@ -35,8 +35,6 @@ use super::error::{ConfigError, KeyKind};
 use super::registry::Registry;
 use super::schema::{ArmSpec, seed_value};
 use super::settings::DESIGN_SEED_ALLOWED;
-use super::tree;
-use crate::text::plain;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use toml::{Table, Value};
@@ -123,7 +121,7 @@ impl DesignInfo {
     }
 }
 
-fn point_arm_id(owner: &str, tag: char, points: usize, index: usize) -> String {
+pub(crate) fn point_arm_id(owner: &str, tag: char, points: usize, index: usize) -> String {
     let width = points.to_string().len().max(3);
     format!("{owner}.{tag}{:0width$}", index + 1)
 }
@@ -255,16 +253,17 @@ pub(crate) fn design_seed(
     }
 }
 
-/// The named arms with each design's points inserted after the arms they apply to, and each
-/// design as the experiment keeps it (`sections` names them in order).
-pub(crate) fn expand(
-    named: Vec<ArmSpec>,
-    designs: &[DesignPoints],
+/// Each design as the experiment keeps it (`sections` names them in order), after checking
+/// that the arms it names are named arms. Its points become arms when asked
+/// ([`crate::spec::Experiment::arm`]).
+pub(crate) fn infos(
+    named: &[ArmSpec],
+    designs: Vec<DesignPoints>,
     sections: &[&str],
     ctx: &Ctx,
-) -> Result<(Vec<ArmSpec>, Vec<DesignInfo>), ConfigError> {
+) -> Result<Vec<DesignInfo>, ConfigError> {
     let ids: Vec<&str> = named.iter().map(|a| a.id.as_str()).collect();
-    for design in designs {
+    for design in &designs {
         if let Some((wanted, path, v)) = &design.arms
             && let Some(_bad) = wanted.iter().find(|w| !ids.contains(&w.as_str()))
         {
@@ -275,46 +274,19 @@ pub(crate) fn expand(
             ));
         }
     }
-    let infos = designs
-        .iter()
+    Ok(designs
+        .into_iter()
         .zip(sections)
         .map(|(design, section)| DesignInfo {
             section: section.to_string(),
             tag: design.tag,
-            keys: design.keys.clone(),
-            points: design.points.clone(),
             arms: named
                 .iter()
                 .filter(|a| design.applies_to(&a.id))
                 .map(|a| a.id.clone())
                 .collect(),
+            keys: design.keys,
+            points: design.points,
         })
-        .collect();
-    let mut out = Vec::new();
-    for arm in named {
-        let mut points = Vec::new();
-        for design in designs {
-            if !design.applies_to(&arm.id) {
-                continue;
-            }
-            for (i, point) in design.points.iter().enumerate() {
-                let mut params = arm.params.clone();
-                let mut parts = Vec::new();
-                for (key, value) in design.keys.iter().zip(point) {
-                    // A value where a table would have to be fails the named arm's own check.
-                    let _ = tree::set_key(&mut params, key, value.clone());
-                    parts.push(format!("{key}={}", plain(value)));
-                }
-                points.push(ArmSpec {
-                    id: point_arm_id(&arm.id, design.tag, design.points.len(), i),
-                    label: format!("{} · {}", arm.label, parts.join(", ")),
-                    tree_path: arm.tree_path.clone(),
-                    params,
-                });
-            }
-        }
-        out.push(arm);
-        out.extend(points);
-    }
-    Ok((out, infos))
+        .collect())
 }

@@ -32,7 +32,7 @@ fn sweep_grid_size_and_order() {
 "#,
     );
     // 2 named arms × (1 + 3 × 4 points).
-    assert_eq!(exp.arms.len(), 2 * 13);
+    assert_eq!(exp.arm_count(), 2 * 13);
     assert_eq!(exp.designs.len(), 1);
     let d = &exp.designs[0];
     assert_eq!(
@@ -42,13 +42,13 @@ fn sweep_grid_size_and_order() {
     assert_eq!(d.arms, ["baseline", "mediation"]);
     assert_eq!(d.arm_id("mediation", 11), "mediation.p012");
     assert_eq!(d.numeric_point(4), [Some(0.5), Some(3.0)]);
-    let ids: Vec<&str> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<String> = exp.arms().map(|a| a.id.clone()).collect();
     assert_eq!(&ids[..3], ["baseline", "baseline.p001", "baseline.p002"]);
     assert_eq!(ids[13], "mediation");
     assert_eq!(ids[25], "mediation.p012");
     // The last parameter varies fastest; Int ranges give whole numbers.
     let point = |i: usize| {
-        let a = &exp.arms[14 + i];
+        let a = &*exp.arm(14 + i);
         (
             a.params.measures.mediation.intensity,
             a.params.pakistan.strike_window_days,
@@ -60,10 +60,10 @@ fn sweep_grid_size_and_order() {
     assert_eq!(point(4), (0.5, 3));
     assert_eq!(point(11), (0.8, 9));
     // Design points keep their arm's settings, and labels say what was set.
-    assert!(exp.arms[14].params.measures.mediation.enabled);
-    assert!(!exp.arms[1].params.measures.mediation.enabled);
+    assert!(exp.arm(14).params.measures.mediation.enabled);
+    assert!(!exp.arm(1).params.measures.mediation.enabled);
     assert_eq!(
-        exp.arms[18].label,
+        exp.arm(18).label,
         "Mediation · measures.mediation.intensity=0.5, pakistan.strike_window_days=3"
     );
     assert_eq!(exp.total_trials(), 26 * 10);
@@ -78,7 +78,7 @@ arms = ["mediation"]
 measures.mediation.intensity = { from = 0.3, to = 0.6, steps = 4 }
 "#,
     );
-    let ids: Vec<&str> = exp.arms.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<String> = exp.arms().map(|a| a.id.clone()).collect();
     assert_eq!(
         ids,
         [
@@ -90,8 +90,9 @@ measures.mediation.intensity = { from = 0.3, to = 0.6, steps = 4 }
             "mediation.p004"
         ]
     );
-    let xs: Vec<f64> = exp.arms[2..]
-        .iter()
+    let xs: Vec<f64> = exp
+        .arms()
+        .skip(2)
         .map(|a| a.params.measures.mediation.intensity)
         .collect();
     assert_eq!(xs, [0.3, 0.4, 0.5, 0.6]);
@@ -190,13 +191,13 @@ arms = ["baseline"]
 "afghanistan.crackdown_capacity" = {}
 "#;
     let exp = design(extra);
-    assert_eq!(exp.arms.len(), 2 + 8);
-    assert_eq!(exp.arms[1].id, "baseline.h001");
-    assert_eq!(exp.arms[9].id, "mediation");
+    assert_eq!(exp.arm_count(), 2 + 8);
+    assert_eq!(exp.arm(1).id, "baseline.h001");
+    assert_eq!(exp.arm(9).id, "mediation");
     let strata = |f: &dyn Fn(&Arm) -> f64, lo: f64, hi: f64| {
-        let mut s: Vec<u64> = exp.arms[1..9]
-            .iter()
-            .map(|a| ((f(a) - lo) / (hi - lo) * 8.0).floor() as u64)
+        let mut s: Vec<u64> = (1..9)
+            .map(|a| exp.arm(a))
+            .map(|a| ((f(&a) - lo) / (hi - lo) * 8.0).floor() as u64)
             .collect();
         s.sort_unstable();
         s
@@ -211,12 +212,8 @@ arms = ["baseline"]
     // The default seed comes from the master seed: same file, same points.
     let again = design(extra);
     assert_eq!(
-        exp.arms.iter().map(|a| a.label.clone()).collect::<Vec<_>>(),
-        again
-            .arms
-            .iter()
-            .map(|a| a.label.clone())
-            .collect::<Vec<_>>()
+        exp.arms().map(|a| a.label.clone()).collect::<Vec<_>>(),
+        again.arms().map(|a| a.label.clone()).collect::<Vec<_>>()
     );
 }
 
@@ -242,9 +239,9 @@ points = 25
 "pakistan.anger_decay" = { from = 0.05, to = 0.2 }
 "#,
     );
-    assert_eq!(exp.arms.len(), 2 * 26);
+    assert_eq!(exp.arm_count(), 2 * 26);
     let parts = exp.parts(10);
-    let mut seen = vec![0; exp.arms.len()];
+    let mut seen = vec![0; exp.arm_count()];
     for part in &parts {
         assert!(part.windows(2).all(|w| w[0] < w[1]), "ascending");
         for &a in part {
@@ -252,7 +249,7 @@ points = 25
         }
     }
     assert!(seen.iter().all(|&n| n == 1), "{seen:?}");
-    let ids = |p: &[usize]| -> Vec<String> { p.iter().map(|&a| exp.arms[a].id.clone()).collect() };
+    let ids = |p: &[usize]| -> Vec<String> { p.iter().map(|&a| exp.arm(a).id.clone()).collect() };
     assert_eq!(ids(&parts[0]), ["baseline", "mediation"]);
     // Two arms per point: five points per part of ten arms.
     assert_eq!(parts.len(), 1 + 5);
@@ -276,14 +273,90 @@ points = 25
         let sub = exp.part(part);
         assert_eq!(sub.effects_baseline_arm().id, "baseline");
         let refs = sub.reference_arms();
-        for (local, arm) in sub.arms.iter().enumerate() {
+        for (local, arm) in sub.arms().enumerate() {
             let whole = sub.seed_index(local);
-            assert_eq!(exp.arms[whole].id, arm.id);
+            assert_eq!(exp.arm(whole).id, arm.id);
             assert_eq!(
-                exp.arms[whole_refs[whole]].id, sub.arms[refs[local]].id,
+                exp.arm(whole_refs[whole]).id,
+                sub.arm(refs[local]).id,
                 "{}",
                 arm.id
             );
         }
     }
+}
+
+/// A design point is made when asked, not held: it is exactly the arm the same values give
+/// when written as a named scenario (parameters and overrides), and the manifest's compact
+/// form and the checksum's full form describe it as they describe a named arm.
+#[test]
+fn design_points_are_made_when_asked_and_equal_the_same_values_written_as_an_arm() {
+    use crate::spec::resolved::Form;
+    use crate::spec::tests::resolved_table;
+    let exp = design(
+        r#"
+[sweep]
+"measures.mediation.intensity" = [0.3, 0.7]
+"pakistan.strike_window_days" = [4]
+"#,
+    );
+    assert_eq!(exp.held.len(), 2, "only the named arms are held");
+    let written = design(
+        r#"
+[scenarios.written]
+label = "Written"
+measures.mediation.enabled = true
+measures.mediation.intensity = 0.7
+pakistan.strike_window_days = 4
+"#,
+    );
+    let written = written.arms().find(|a| a.id == "written").unwrap();
+    let point = exp.arm(5);
+    assert_eq!(point.id, "mediation.p002");
+    assert!(exp.held_arm(5).is_none() && exp.held_arm(3).is_some());
+    assert_eq!(point.params, written.params);
+    assert_eq!(point.overrides, written.overrides);
+    assert_eq!(exp.arm_overrides(5).into_owned(), written.overrides);
+    assert_eq!(exp.arm_label(5), point.label);
+    // A point whose value is the default drops it from its overrides.
+    let default_window = model::Params::default().pakistan.strike_window_days;
+    let at_default = design(&format!(
+        "[sweep]\n\"pakistan.strike_window_days\" = [{default_window}]\n"
+    ));
+    assert!(at_default.arm(1).overrides.is_empty());
+    // Full form: every arm's complete parameters; compact form: the differences.
+    let full = resolved_table(&exp, Form::Full);
+    let compact = resolved_table(&exp, Form::Compact);
+    let base = compact["baseline_params"].as_table().unwrap();
+    for a in 0..exp.arm_count() {
+        let arm = exp.arm(a);
+        let params: model::Params = full["arms"][a]["params"].clone().try_into().unwrap();
+        assert_eq!(params, arm.params, "{}", arm.id);
+        let mut rebuilt = base.clone();
+        for (key, value) in compact["arms"][a]["params_differing_from_baseline"]
+            .as_table()
+            .unwrap()
+        {
+            crate::spec::tree::set_key(&mut rebuilt, key, value.clone()).unwrap();
+        }
+        let rebuilt: model::Params = toml::Value::Table(rebuilt).try_into().unwrap();
+        assert_eq!(rebuilt, arm.params, "{}", arm.id);
+    }
+    // Held, every arm is the same arm.
+    let held = exp.all_held();
+    assert_eq!(held.arm_count(), exp.arm_count());
+    for a in 0..exp.arm_count() {
+        assert_eq!(*held.arm(a), *exp.arm(a));
+    }
+}
+
+/// Validating a large design does not make its arms: 100,000 points check in well under the
+/// time making them would take, and the experiment holds only the named arms.
+#[test]
+fn a_large_design_holds_only_its_named_arms() {
+    let exp = design("[latin_hypercube]\npoints = 100000\n\"pakistan.anger_decay\" = {}\n");
+    assert_eq!(exp.arm_count(), 2 + 2 * 100_000);
+    assert_eq!(exp.held.len(), 2);
+    assert_eq!(exp.arm_id(exp.arm_count() - 1), "mediation.h100000");
+    assert_eq!(exp.parts(128).len(), 1 + 100_000usize.div_ceil(64));
 }
