@@ -17,6 +17,7 @@
 //! thousands separators, UTF-8, and numbers printed deterministically ([`crate::text::format_number`]) so
 //! that identical statistics give identical bytes.
 
+mod columns;
 mod csv;
 mod folder;
 mod format;
@@ -28,6 +29,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
+pub use columns::HEADLINE_METRICS;
 pub use csv::write_rows;
 pub(crate) use folder::{Finished, JobFolder, Started};
 pub use folder::{Job, default_dir, target_dir};
@@ -39,7 +41,6 @@ pub(crate) use manifest::{commit_with_manifest, sensitivity_manifest};
 pub use partial::{FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial};
 pub(crate) use partial::{copy_csv, write_partial};
 pub(crate) use streamed::StreamedTables;
-pub use tables::HEADLINE_METRICS;
 pub(crate) use tables::{TrialsWriter, write_summary, write_tables};
 
 pub const SUMMARY_CSV: &str = "summary.csv";

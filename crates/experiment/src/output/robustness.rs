@@ -2,8 +2,8 @@
 //! points, and the box of parameter ranges where it fails ([`crate::analysis::robustness`]).
 //! Both are written when some design varies an arm other than the effects baseline.
 
+use super::columns::{HEADLINE_METRICS, Num};
 use super::csv::write_csv_or_header;
-use super::tables::{HEADLINE_METRICS, Num};
 use super::{DISCOVERY_CSV, JobFolder, ROBUSTNESS_CSV};
 use crate::Result;
 use crate::analysis::robustness::{

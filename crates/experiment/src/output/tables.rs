@@ -1,5 +1,6 @@
 //! The CSV files: summary, timeseries, effects and trials.
 
+use super::columns::{HEADLINE_METRICS, Num};
 use super::csv::{create_csv, write_csv, write_csv_or_header, write_record};
 use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
 use crate::analysis::robustness::{ArmDigest, arm_effects};
@@ -8,24 +9,11 @@ use crate::spec::{Arm, Experiment, params_table, tree::lookup};
 use crate::text::{format_number, plain};
 use crate::{Error, Result};
 use model::{METRICS, Params};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use stats::ArmStats;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
-
-/// A number cell: printed by [`format_number`], empty when undefined.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Num(pub Option<f64>);
-
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0.filter(|x| x.is_finite()) {
-            Some(x) => serializer.serialize_str(&format_number(x)),
-            None => serializer.serialize_none(),
-        }
-    }
-}
 
 /// One arm and metric of summary.csv.
 #[derive(Serialize)]
@@ -225,24 +213,6 @@ fn write_effects(path: &Path, experiment: &Experiment, results: &Results) -> Res
     // One arm: nothing to compare, but the file still says what it would hold.
     write_csv_or_header(path, rows, &EFFECT_COLUMNS)
 }
-
-/// The headline metrics of scenarios.csv, in column order.
-pub const HEADLINE_METRICS: &[&str] = &[
-    "open_war",
-    "days_rung_5",
-    "crisis_episodes",
-    "attacks",
-    "fatalities_pk_civilian",
-    "fatalities_pk_security",
-    "fatalities_af_civilian",
-    "fatalities_militant",
-    "cross_border_strikes",
-    "border_clashes",
-    "agreements",
-    "trade_lost_usd",
-    "refugees_deported",
-    "final_militant_strength",
-];
 
 /// scenarios.csv's columns: `id,label`, every parameter that differs from the effects
 /// baseline in some arm (its value in this arm), then mean and 95% interval of each headline
