@@ -226,6 +226,8 @@ fn batches<S: Simulator>(
     mut rows: Option<RowSink>,
     trials: Range<u64>,
 ) -> Result<Results> {
+    // Every arm made once for all batches, not once per batch.
+    let experiment = &*experiment.all_held();
     let mut total = runner::empty_stats(experiment);
     let mut done = trials.start;
     let mut target = trials.end;

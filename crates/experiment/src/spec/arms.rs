@@ -189,5 +189,17 @@ pub(crate) fn point_params(
     Value::Table(table).try_into()
 }
 
+/// Point `point` of `design` applied to `owner`, made whole. Its parameters cannot fail to
+/// make once the file was read ([`point_params`]: reading it made one point of each design
+/// and owner, and every point sets the same keys to values checked against their domains).
+pub(crate) fn point_arm(owner: &Arm, design: &DesignInfo, point: usize) -> Arm {
+    Arm {
+        id: point_id(owner, design, point),
+        label: point_label(owner, design, point),
+        params: point_params(owner, design, point).unwrap_or_else(|_| owner.params.clone()),
+        overrides: point_overrides(owner, design, point),
+    }
+}
+
 /// A made arm, borrowed when it is held.
 pub type ArmRef<'a> = Cow<'a, Arm>;

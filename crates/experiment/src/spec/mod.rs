@@ -156,25 +156,7 @@ impl Experiment {
     /// Arm `arm`: borrowed if the experiment holds it, made from its named arm and its point
     /// if it is a design point ([`arms`]).
     pub fn arm(&self, arm: usize) -> ArmRef<'_> {
-        match self.layout.place(arm) {
-            Place::Held(h) => Cow::Borrowed(&self.held[h]),
-            Place::Point {
-                owner,
-                design,
-                point,
-            } => {
-                let (owner, design) = (&self.held[owner], &self.designs[design]);
-                // One point of each design and owner was made when the file was read.
-                let params = arms::point_params(owner, design, point)
-                    .unwrap_or_else(|_| owner.params.clone());
-                Cow::Owned(Arm {
-                    id: arms::point_id(owner, design, point),
-                    label: arms::point_label(owner, design, point),
-                    params,
-                    overrides: arms::point_overrides(owner, design, point),
-                })
-            }
-        }
+        self.attribute(arm, |a| a, arms::point_arm)
     }
 
     /// Every arm in order ([`Experiment::arm`]).
@@ -664,13 +646,13 @@ fn check_points(
                 continue;
             }
             for point in 0..design.points.len() {
+                // The point as its arm's merged table and as its arm's own settings, which
+                // the error names when the shares are the point's.
                 let mut table = tables[h].clone();
-                for (key, value) in design.keys.iter().zip(&design.points[point]) {
-                    let _ = tree::set_key(&mut table, key, value.clone());
-                }
                 let mut spec = specs[h].clone();
                 spec.id = design.arm_id(&arm.id, point);
                 for (key, value) in design.keys.iter().zip(&design.points[point]) {
+                    let _ = tree::set_key(&mut table, key, value.clone());
                     let _ = tree::set_key(&mut spec.params, key, value.clone());
                 }
                 check_shares(&table, &spec, base, ctx)?;

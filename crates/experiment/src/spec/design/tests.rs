@@ -350,8 +350,8 @@ pakistan.strike_window_days = 4
     }
 }
 
-/// Validating a large design does not make its arms: 100,000 points check in well under the
-/// time making them would take, and the experiment holds only the named arms.
+/// Reading a large design does not make its arms: the experiment holds only the named arms,
+/// and ids and parts come from the layout.
 #[test]
 fn a_large_design_holds_only_its_named_arms() {
     let exp = design("[latin_hypercube]\npoints = 100000\n\"pakistan.anger_decay\" = {}\n");
@@ -359,4 +359,22 @@ fn a_large_design_holds_only_its_named_arms() {
     assert_eq!(exp.held.len(), 2);
     assert_eq!(exp.arm_id(exp.arm_count() - 1), "mediation.h100000");
     assert_eq!(exp.parts(128).len(), 1 + 100_000usize.div_ceil(64));
+}
+
+/// A design that varies a militant target share is checked point by point: the shares must
+/// still sum to 1 at every point, and the error names the arm and the sum.
+#[test]
+fn a_design_point_whose_target_shares_do_not_sum_to_one_is_refused() {
+    let text = format!(
+        "{DESIGN_HEAD}\n[sweep]\narms = [\"mediation\"]\n\"militants.target_city\" = [{}, 0.5]\n",
+        model::Params::default().militants.target_city
+    );
+    let (_, msg) = error_of(&text, &[]);
+    assert_contains(
+        &msg,
+        &[
+            "scenarios.mediation.militants.target_*",
+            "target_city = 0.5",
+        ],
+    );
 }
