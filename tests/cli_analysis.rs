@@ -2,29 +2,11 @@
 //! columns and rows (the table in docs/MODEL.md is checked by tests/docs.rs), sensitivity.csv's
 //! columns, and bad `[morris]` sections (exit 2, the key named, no folder).
 
+mod common;
+
+use common::{deescalate, read_csv};
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn deescalate(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_deescalate"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-/// The header and records of a CSV file.
-fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    (header, reader.records().map(Result::unwrap).collect())
-}
+use std::process::Output;
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -67,6 +49,7 @@ fn calibrate_writes_one_row_per_target_with_its_columns() {
         header,
         [
             "target",
+            "role",
             "quantity",
             "unit",
             "real_low",
@@ -86,17 +69,18 @@ fn calibrate_writes_one_row_per_target_with_its_columns() {
     assert_eq!(records.len(), targets.len());
     for (record, target) in records.iter().zip(targets) {
         assert_eq!(&record[0], target.name);
-        let low: f64 = record[3].parse().unwrap();
-        let high: f64 = record[4].parse().unwrap();
+        assert!(["fit", "check"].contains(&&record[1]), "{record:?}");
+        let low: f64 = record[4].parse().unwrap();
+        let high: f64 = record[5].parse().unwrap();
         assert!(low <= high);
-        let mean: f64 = record[7].parse().unwrap();
+        let mean: f64 = record[8].parse().unwrap();
         let in_range = (low..=high).contains(&mean);
         assert_eq!(
-            &record[11],
+            &record[12],
             if in_range { "true" } else { "false" },
             "{record:?}"
         );
-        assert!(!record[6].is_empty(), "every target names its source");
+        assert!(!record[7].is_empty(), "every target names its source");
     }
     // Each printed row shows a target and its verdict.
     for t in targets {

@@ -12,7 +12,7 @@
 #                    OUTDIR/shards/K/       shard K's partial result
 #                    OUTDIR/slurm/          the two job scripts, jobs.txt, logs/
 #   RUN_OPTION     options of `deescalate run`: --trials N, --seed S, --set KEY=VALUE,
-#                  --trials-csv, --independent-seeds
+#                  --trials-csv, --independent-seeds, --ensemble ENSEMBLE.csv
 #   SBATCH_OPTION  given to both sbatch calls: --partition=..., --account=..., --time=...,
 #                  --cpus-per-task=N (a shard uses that many threads; default 1), --mem=...
 #
@@ -71,6 +71,23 @@ while [ $i -lt ${#run_args[@]} ]; do
             i=$((i + 1)) ;;
         --set=* | --trials=* | --seed=*)
             validate_args+=("$arg") ;;
+        --ensemble | --ensemble=*)
+            # The compute nodes need the ensemble file by an absolute path.
+            if [ "$arg" = --ensemble ]; then
+                [ $((i + 1)) -lt ${#run_args[@]} ] || die "$arg needs a value"
+                file=${run_args[$((i + 1))]}
+            else
+                file=${arg#--ensemble=}
+            fi
+            [ -f "$file" ] || die "$file: no such ensemble file"
+            file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
+            if [ "$arg" = --ensemble ]; then
+                run_args[$((i + 1))]=$file
+                i=$((i + 1))
+            else
+                run_args[$i]=--ensemble=$file
+            fi
+            validate_args+=(--ensemble "$file") ;;
     esac
     i=$((i + 1))
 done

@@ -4,8 +4,8 @@
 use super::progress;
 use clap::Args;
 use experiment::run::{Pairing, RunOptions};
-use experiment::spec::{self, ConfigError, Experiment, Overrides, SetOverride};
-use std::path::PathBuf;
+use experiment::spec::{self, ConfigError, EnsembleFile, Experiment, Overrides, SetOverride};
+use std::path::{Path, PathBuf};
 
 /// Changes to the experiment file from the command line.
 #[derive(Debug, Args)]
@@ -32,11 +32,25 @@ impl ConfigArgs {
             sets: self.sets.clone(),
             trials: self.trials,
             seed: self.seed,
+            ensemble: None,
         }
+    }
+
+    /// The overrides with `--ensemble FILE` read, if given.
+    pub(crate) fn overrides_with(&self, ensemble: Option<&Path>) -> Result<Overrides, ConfigError> {
+        Ok(Overrides {
+            ensemble: ensemble.map(EnsembleFile::read).transpose()?,
+            ..self.overrides()
+        })
     }
 
     pub(crate) fn load(&self) -> Result<Experiment, ConfigError> {
         spec::load(&self.config, &self.overrides())
+    }
+
+    /// The experiment, run at every member of `ensemble` if given.
+    pub(crate) fn load_with(&self, ensemble: Option<&Path>) -> Result<Experiment, ConfigError> {
+        spec::load(&self.config, &self.overrides_with(ensemble)?)
     }
 }
 

@@ -34,6 +34,7 @@ pub(crate) fn bench(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()
         sets: args.sets.clone(),
         trials: Some(args.trials),
         seed: None,
+        ensemble: None,
     };
     let experiment = spec::load(&args.config, &overrides)?;
     let threads = thread_count(

@@ -10,9 +10,9 @@ pub(crate) fn bar(wanted: bool) -> Progress {
         return Progress::none();
     }
     let bar = ProgressBar::new(0);
-    if let Ok(style) =
-        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} trials, ETA {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg}{elapsed_precise} [{bar:40}] {pos}/{len} trials, ETA {eta}",
+    ) {
         bar.set_style(style.progress_chars("=> "));
     }
     Progress::to(Bar(bar))
@@ -30,5 +30,10 @@ impl ProgressSink for Bar {
     }
     fn finish(&self) {
         self.0.finish_and_clear();
+    }
+    fn begin(&self, label: &str, total: u64) {
+        self.0.reset();
+        self.0.set_message(format!("{label} "));
+        self.0.set_length(total);
     }
 }

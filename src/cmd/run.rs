@@ -10,6 +10,7 @@ use experiment::run::{Pairing, RunOptions, Shard};
 use experiment::spec::{DEFAULT_MAX_TRIALS, Experiment, ExperimentSource, Precision};
 use model::METRICS;
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
@@ -29,6 +30,11 @@ pub(crate) struct RunArgs {
     /// HALF_WIDTH in every arm, or [precision] max_trials (default 20000) per arm have run.
     #[arg(long, value_name = "METRIC=HALF_WIDTH", value_parser = parse_precision)]
     precision: Option<(String, f64)>,
+    /// Run every arm at every member of this calibration ensemble (ensemble.csv of
+    /// `calibrate --ensemble N`), on the same trial seeds: arms `<arm>.e001`, … and
+    /// robustness.csv over the members.
+    #[arg(long, value_name = "ENSEMBLE.csv")]
+    ensemble: Option<PathBuf>,
     /// Run only shard K of N (K from 1 to N): trials [⌊(K−1)·T/N⌋, ⌊K·T/N⌋) of the T trials,
     /// every arm. Writes a partial result (partial.json) into --out (default
     /// <output_dir>/<name>-shard-K-of-N) for `deescalate merge`.
@@ -60,7 +66,7 @@ fn parse_precision(arg: &str) -> Result<(String, f64), String> {
 
 /// `run`: the whole experiment, or one shard of it.
 pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
-    let experiment = args.config.load()?;
+    let experiment = args.config.load_with(args.ensemble.as_deref())?;
     let options = RunOptions {
         write_trials: args.trials_csv || experiment.write_trials,
         pairing: if args.independent_seeds {
@@ -133,7 +139,8 @@ fn run_shard(
     shard: Shard,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let config = ExperimentSource::read(&args.config.config, &args.config.overrides())?;
+    let overrides = args.config.overrides_with(args.ensemble.as_deref())?;
+    let config = ExperimentSource::read(&args.config.config, &overrides)?;
     let report = job::run_shard(experiment, &config, options, shard).with_context(|| {
         format!(
             "running shard {shard} of experiment {} from {}",

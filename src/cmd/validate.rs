@@ -11,6 +11,10 @@ use std::io::{self, Write};
 pub(crate) struct ValidateArgs {
     #[command(flatten)]
     config: ConfigArgs,
+    /// Check the file run at every member of this calibration ensemble (as `run
+    /// --ensemble`).
+    #[arg(long, value_name = "ENSEMBLE.csv")]
+    ensemble: Option<std::path::PathBuf>,
 }
 
 /// Arms listed one by one; a larger design is summarised (its listing would run to megabytes).
@@ -18,7 +22,7 @@ const LISTED_ARMS: usize = 100;
 
 /// `validate`: loads the file (every error exits 2 there) and describes it.
 pub(crate) fn validate(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<()> {
-    let experiment = args.config.load()?;
+    let experiment = args.config.load_with(args.ensemble.as_deref())?;
     describe(&experiment, out)?;
     Ok(())
 }

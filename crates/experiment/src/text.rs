@@ -25,7 +25,7 @@ pub(crate) fn format_number(x: f64) -> String {
 }
 
 /// Rounds to `digits` significant digits (via the exact decimal formatting of `f64`).
-fn round_significant(x: f64, digits: usize) -> f64 {
+pub(crate) fn round_significant(x: f64, digits: usize) -> f64 {
     format!("{:.*e}", digits - 1, x).parse().unwrap_or(x)
 }
 

@@ -457,7 +457,7 @@ param_section! {
     /// Mediation as it happens without any measure: ceasefires and agreements.
     pub struct Mediation {
         /// Days a ceasefire is agreed for.
-        ceasefire_days: u32 = 30, Domain::int(1, 365).plausible(14.0, 60.0), "days", "CAL Doha ceasefire Oct 2025";
+        ceasefire_days: u32 = 30, Domain::int(1, 365).plausible(14.0, 180.0), "days", "CAL Doha ceasefire Oct 2025 (held 131 days in name; plausible up to 180)";
         /// Share of clash and strike hazards suppressed while a ceasefire holds.
         ceasefire_compliance: f64 = 0.8, Domain::real(0.0, 1.0).plausible(0.6, 0.95), "share", "assumption";
         /// Daily chance, per unit of mediator leverage and acceptance, of turning a ceasefire into an agreement.

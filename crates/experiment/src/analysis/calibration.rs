@@ -15,9 +15,9 @@ use crate::spec::{Experiment, params_table, tree};
 use crate::text::format_number;
 use crate::{Error, Result};
 use model::outcomes::metric_index;
-use model::{METRICS, Trial};
+use model::{METRICS, Params, Trial};
 use serde::Serialize;
-use stats::RatioAcc;
+use stats::{ArmStats, RatioAcc};
 use std::path::PathBuf;
 
 /// calibration.csv.
@@ -30,6 +30,8 @@ pub enum Measure {
     Mean(&'static str),
     /// Ratio of two metrics' means, e.g. TTP attacks / all attacks.
     Ratio(&'static str, &'static str),
+    /// Mean of the sum of several metrics per simulated year (e.g. all combat deaths).
+    Sum(&'static [&'static str]),
     /// A parameter of the arm, set from the figure (an input, not simulated).
     Input(&'static str),
 }
@@ -40,16 +42,36 @@ impl Measure {
         match self {
             Measure::Mean(m) => format!("mean {m}"),
             Measure::Ratio(a, b) => format!("mean {a} / mean {b}"),
+            Measure::Sum(parts) => format!("mean {}", parts.join(" + ")),
             Measure::Input(key) => format!("input {key}"),
         }
     }
 }
+
+/// Whether a target constrains the calibration ensemble or is held out to check it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Scored: an ensemble member must come close to it ([`crate::analysis::ensemble`]).
+    Fit,
+    /// Held out of the fit (CALIBRATION.md's earlier figures): reported, never scored.
+    Check,
+}
+
+/// Deaths the combat-related totals (PICSS, CRSS) count: Pakistani civilians, security forces
+/// and militants.
+const COMBAT_DEATHS: &[&str] = &[
+    "fatalities_pk_civilian",
+    "fatalities_pk_security",
+    "fatalities_militant",
+];
 
 /// One real-world figure the status quo is compared with.
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
     pub name: &'static str,
     pub measure: Measure,
+    pub role: Role,
     pub unit: &'static str,
     /// The real range.
     pub low: f64,
@@ -68,6 +90,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "militant attacks a year",
         measure: Measure::Mean("attacks"),
+        role: Role::Fit,
         unit: "attacks",
         low: 957.0,
         high: 1169.0,
@@ -78,6 +101,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "TTP share of attacks",
         measure: Measure::Ratio("attacks_ttp", "attacks"),
+        role: Role::Fit,
         unit: "share",
         low: 0.45,
         high: 0.55,
@@ -88,6 +112,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "Pakistani civilians killed",
         measure: Measure::Mean("fatalities_pk_civilian"),
+        role: Role::Fit,
         unit: "deaths",
         low: 522.0,
         high: 638.0,
@@ -98,6 +123,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "Pakistani security forces killed",
         measure: Measure::Mean("fatalities_pk_security"),
+        role: Role::Fit,
         unit: "deaths",
         low: 598.0,
         high: 730.0,
@@ -108,6 +134,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "militants killed",
         measure: Measure::Mean("fatalities_militant"),
+        role: Role::Fit,
         unit: "deaths",
         low: 1904.0,
         high: 2327.0,
@@ -118,6 +145,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "share of deaths in Khyber Pakhtunkhwa",
         measure: Measure::Mean("attack_deaths_share_kp"),
+        role: Role::Fit,
         unit: "share",
         low: 0.68,
         high: 0.71,
@@ -128,6 +156,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "attacks in Islamabad a year",
         measure: Measure::Mean("attacks_capital"),
+        role: Role::Fit,
         unit: "attacks",
         low: 1.0,
         high: 2.0,
@@ -138,16 +167,18 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "cross-border strikes a year",
         measure: Measure::Mean("cross_border_strikes"),
+        role: Role::Fit,
         unit: "strikes",
         low: 2.0,
         high: 3.0,
-        figure: "2 series in 2024; Oct 2025, Nov 2025, Feb 2026",
+        figure: "Oct 2025, Nov 2025, Feb 2026 (2024: 2, held out)",
         source: "CAL Strikes and responses: AP, AFP",
         note: "model counts strike decisions; a real series may span one or two days",
     },
     Target {
         name: "trigger-to-strike delay",
         measure: Measure::Mean("strike_delay_days"),
+        role: Role::Fit,
         unit: "days",
         low: 0.0,
         high: 3.0,
@@ -158,6 +189,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "strike-to-response delay",
         measure: Measure::Mean("response_delay_days"),
+        role: Role::Fit,
         unit: "days",
         low: 0.0,
         high: 4.0,
@@ -168,6 +200,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "Afghan civilians killed by Pakistani action",
         measure: Measure::Mean("fatalities_af_civilian"),
+        role: Role::Fit,
         unit: "deaths",
         low: 70.0,
         high: 280.0,
@@ -178,6 +211,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "trade lost per day of closure",
         measure: Measure::Ratio("trade_lost_usd", "border_closed_days"),
+        role: Role::Fit,
         unit: "USD/day",
         low: 2.0e6,
         high: 3.0e6,
@@ -188,6 +222,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "Afghans in Pakistan at the start",
         measure: Measure::Input("refugees.initial_stock"),
+        role: Role::Fit,
         unit: "people",
         low: 3.5e6,
         high: 4.0e6,
@@ -198,6 +233,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "returns and deportations a year",
         measure: Measure::Mean("refugees_deported"),
+        role: Role::Fit,
         unit: "people",
         low: 705_000.0,
         high: 861_000.0,
@@ -208,6 +244,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "people displaced per open war",
         measure: Measure::Ratio("displaced", "open_war"),
+        role: Role::Fit,
         unit: "people",
         low: 84_600.0,
         high: 103_400.0,
@@ -218,6 +255,7 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "days between crisis episodes",
         measure: Measure::Mean("mean_days_between_crises"),
+        role: Role::Fit,
         unit: "days",
         low: 60.0,
         high: 180.0,
@@ -225,12 +263,102 @@ pub const TARGETS: &[Target] = &[
         source: "seed 001 (not a CAL figure)",
         note: "rung >= ladder.crisis_rung; few months read as 2-6",
     },
+    Target {
+        name: "border clashes a year",
+        measure: Measure::Mean("border_clashes"),
+        role: Role::Fit,
+        unit: "clashes",
+        low: 10.0,
+        high: 60.0,
+        figure: "clashes from 11 Oct 2025 on several days; the open war of Feb-Apr 2026",
+        source: "CAL Interstate sequence: wire reports, UNAMA",
+        note: "CAL gives no count; assumption: a few series a year of several post-to-post clashes each, plus those of an open war",
+    },
+    Target {
+        name: "open war in a year",
+        measure: Measure::Mean("open_war"),
+        role: Role::Fit,
+        unit: "probability",
+        low: 0.15,
+        high: 0.6,
+        figure: "one open war (27 Feb 2026) in the 30 months Oct 2023-Apr 2026",
+        source: "CAL Interstate sequence: wire reports",
+        note: "0.4 a year from one event; the range allows for one event's uncertainty",
+    },
+    Target {
+        name: "days of open war",
+        measure: Measure::Ratio("days_rung_5", "open_war"),
+        role: Role::Fit,
+        unit: "days",
+        low: 30.0,
+        high: 75.0,
+        figure: "from 27 Feb 2026 into the spring (OCHA: Feb-Apr; talks in Urumqi in Apr)",
+        source: "CAL Interstate sequence: wire reports, OCHA; CAL Mediation",
+        note: "days on rung 5 per simulated year with open war; 30-75 reads Feb-Apr",
+    },
+    Target {
+        name: "days under a ceasefire a year",
+        measure: Measure::Mean("ceasefire_days_held"),
+        role: Role::Fit,
+        unit: "days",
+        low: 100.0,
+        high: 180.0,
+        figure: "Doha ceasefire of 18-19 Oct 2025 held 131 days, until the open war of 27 Feb 2026",
+        source: "CAL Interstate sequence: wire reports",
+        note: "days with a ceasefire in force; 131 in the year from the Doha talks, plus later pauses (CAL Mediation), less breaches",
+    },
+    Target {
+        name: "militant attacks in 2024 (check)",
+        measure: Measure::Mean("attacks"),
+        role: Role::Check,
+        unit: "attacks",
+        low: 817.0,
+        high: 999.0,
+        figure: "908 in 2024 (PIPS narrow count: 521)",
+        source: "CAL Earlier figures: PICSS",
+        note: "held out of the fit; 2024 was calmer than late 2025 (1,063), so the late-2025 model should lie above it",
+    },
+    Target {
+        name: "combat-related deaths in 2024 (check)",
+        measure: Measure::Sum(COMBAT_DEATHS),
+        role: Role::Check,
+        unit: "deaths",
+        low: 1950.0,
+        high: 2546.0,
+        figure: "1,950 (PICSS); 2,546 (CRSS)",
+        source: "CAL Earlier figures: PICSS, CRSS",
+        note: "held out of the fit; the late-2025 model should lie above it",
+    },
+    Target {
+        name: "combat-related deaths in 2025 (check)",
+        measure: Measure::Sum(COMBAT_DEATHS),
+        role: Role::Check,
+        unit: "deaths",
+        low: 3048.0,
+        high: 3754.0,
+        figure: "3,387 (PICSS; AP later 3,413)",
+        source: "CAL Earlier figures: PICSS, AP",
+        note: "held out as a total; its three parts are fitted one by one; ±10%",
+    },
+    Target {
+        name: "cross-border strike series in 2024 (check)",
+        measure: Measure::Mean("cross_border_strikes"),
+        role: Role::Check,
+        unit: "strikes",
+        low: 1.0,
+        high: 3.0,
+        figure: "2 series in 2024 (March, December)",
+        source: "CAL Strikes and responses: AP, AFP",
+        note: "held out; a series may be one or two strike decisions",
+    },
 ];
 
 /// One row of calibration.csv.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CalibrationRow {
     pub target: String,
+    /// `fit` (constrains the ensemble) or `check` (held out).
+    pub role: Role,
     /// How the simulated value is computed.
     pub quantity: String,
     pub unit: String,
@@ -277,33 +405,156 @@ pub(crate) fn baseline_only(experiment: &Experiment) -> Experiment {
     }
 }
 
+/// A target's simulated side for one arm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Simulated {
+    /// Simulated mean (for an input: its value); `None` where no trial defines it.
+    pub mean: Option<f64>,
+    /// Its 95% interval (for an input: the value itself).
+    pub ci95: Option<(f64, f64)>,
+    /// Trials it is over (0 for an input).
+    pub n: u64,
+}
+
+impl Simulated {
+    /// The standard error of the mean, from its 95% interval (0 for an input).
+    pub fn standard_error(&self) -> Option<f64> {
+        self.ci95.map(|(lo, hi)| (hi - lo) / (2.0 * stats::Z_975))
+    }
+}
+
+/// What a target needs beyond an arm's statistics, accumulated from its trial rows.
+#[derive(Debug, Clone)]
+enum RowAcc {
+    None,
+    Ratio(usize, usize, RatioAcc),
+    Sum(Vec<usize>, stats::MetricAcc),
+}
+
+/// One arm's accumulators for every target of a list (ratios and sums of metrics, which
+/// need each trial's values together).
+#[derive(Debug, Clone)]
+pub struct TargetAccs(Vec<RowAcc>);
+
+fn metric(name: &str) -> Result<usize> {
+    metric_index(name).ok_or_else(|| Error::Internal(format!("{name} is not a metric")))
+}
+
+impl TargetAccs {
+    pub fn new(targets: &[Target]) -> Result<Self> {
+        let accs = targets
+            .iter()
+            .map(|t| match t.measure {
+                Measure::Ratio(a, b) => {
+                    let (a, b) = (metric(a)?, metric(b)?);
+                    let acc = RatioAcc::new(METRICS[a].resolution, METRICS[b].resolution);
+                    Ok(RowAcc::Ratio(a, b, acc))
+                }
+                Measure::Sum(parts) => {
+                    let parts: Vec<usize> =
+                        parts.iter().map(|m| metric(m)).collect::<Result<_>>()?;
+                    let resolution = parts
+                        .iter()
+                        .map(|&m| METRICS[m].resolution)
+                        .fold(f64::INFINITY, f64::min);
+                    Ok(RowAcc::Sum(parts, stats::MetricAcc::new(resolution)))
+                }
+                _ => Ok(RowAcc::None),
+            })
+            .collect::<Result<_>>()?;
+        Ok(TargetAccs(accs))
+    }
+
+    /// Adds one trial's metric values (in `METRICS` order).
+    pub fn push(&mut self, values: &[Option<f64>]) {
+        for acc in &mut self.0 {
+            match acc {
+                RowAcc::None => {}
+                RowAcc::Ratio(a, b, acc) => {
+                    if let (Some(x), Some(y)) = (values[*a], values[*b]) {
+                        acc.push(x, y);
+                    }
+                }
+                RowAcc::Sum(parts, acc) => {
+                    let sum: Option<f64> = parts.iter().map(|&m| values[m]).sum();
+                    if let Some(x) = sum {
+                        acc.push(x);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each target's simulated side for the arm with statistics `arm` and parameters
+    /// `params` (whose rows were pushed here).
+    pub fn simulated(
+        &self,
+        targets: &[Target],
+        arm: &ArmStats,
+        params: &Params,
+    ) -> Result<Vec<Simulated>> {
+        let table = params_table(params);
+        targets
+            .iter()
+            .zip(&self.0)
+            .map(|(t, acc)| {
+                Ok(match (t.measure, acc) {
+                    (Measure::Mean(m), _) => {
+                        let i = metric(m)?;
+                        let s = arm.metrics()[i].summary(&METRICS[i]);
+                        Simulated {
+                            mean: s.mean,
+                            ci95: s.ci95_low.zip(s.ci95_high),
+                            n: s.n,
+                        }
+                    }
+                    (Measure::Ratio(..), RowAcc::Ratio(_, _, acc)) => Simulated {
+                        mean: acc.ratio(),
+                        ci95: acc.interval().map(|c| (c.low, c.high)),
+                        n: acc.n(),
+                    },
+                    (Measure::Sum(_), RowAcc::Sum(_, acc)) => {
+                        let mean = acc.mean();
+                        let ci = mean
+                            .zip(acc.variance())
+                            .and_then(|(m, v)| stats::t_interval(m, v.sqrt(), acc.n()));
+                        Simulated {
+                            mean,
+                            ci95: ci.map(|c| (c.low, c.high)),
+                            n: acc.n(),
+                        }
+                    }
+                    (Measure::Input(key), _) => {
+                        let v = tree::lookup(&table, key)
+                            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+                            .ok_or_else(|| {
+                                Error::Internal(format!("{key} is not a numeric parameter"))
+                            })?;
+                        Simulated {
+                            mean: Some(v),
+                            ci95: Some((v, v)),
+                            n: 0,
+                        }
+                    }
+                    _ => {
+                        return Err(Error::Internal(format!(
+                            "target {} has no accumulator for its measure",
+                            t.name
+                        )));
+                    }
+                })
+            })
+            .collect()
+    }
+}
+
 /// Runs the baseline arm and compares it with every target; writes nothing.
 pub fn compare(experiment: &Experiment, options: &RunOptions) -> Result<(Calibration, Results)> {
     let single = baseline_only(experiment);
-    let index = |name: &str| {
-        metric_index(name).ok_or_else(|| Error::Internal(format!("{name} is not a metric")))
-    };
-    let mut ratios: Vec<Option<(usize, usize, RatioAcc)>> = TARGETS
-        .iter()
-        .map(|t| match t.measure {
-            Measure::Ratio(a, b) => {
-                let (a, b) = (index(a)?, index(b)?);
-                Ok(Some((
-                    a,
-                    b,
-                    RatioAcc::new(METRICS[a].resolution, METRICS[b].resolution),
-                )))
-            }
-            _ => Ok(None),
-        })
-        .collect::<Result<_>>()?;
+    let mut accs = TargetAccs::new(TARGETS)?;
     let mut sink = |rows: &[TrialRow]| -> Result<()> {
         for row in rows {
-            for (a, b, acc) in ratios.iter_mut().flatten() {
-                if let (Some(x), Some(y)) = (row.values[*a], row.values[*b]) {
-                    acc.push(x, y);
-                }
-            }
+            accs.push(&row.values);
         }
         Ok(())
     };
@@ -313,52 +564,12 @@ pub fn compare(experiment: &Experiment, options: &RunOptions) -> Result<(Calibra
         ..options.clone()
     };
     let results = run::simulate_rows_with(&single, &options, &Trial::new, Some(&mut sink))?;
-    let params = params_table(&single.arm(0).params);
+    let simulated = accs.simulated(TARGETS, &results.arms[0], &single.arm(0).params)?;
     let rows = TARGETS
         .iter()
-        .zip(&ratios)
-        .map(|(t, ratio)| {
-            let (mean, ci, n) = match (t.measure, ratio) {
-                (Measure::Mean(m), _) => {
-                    let i = index(m)?;
-                    let s = results.arms[0].metrics()[i].summary(&METRICS[i]);
-                    (s.mean, s.ci95_low.zip(s.ci95_high), s.n)
-                }
-                (Measure::Ratio(..), Some((_, _, acc))) => (
-                    acc.ratio(),
-                    acc.interval().map(|c| (c.low, c.high)),
-                    acc.n(),
-                ),
-                (Measure::Input(key), _) => {
-                    let v = tree::lookup(&params, key)
-                        .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                        .ok_or_else(|| {
-                            Error::Internal(format!("{key} is not a numeric parameter"))
-                        })?;
-                    (Some(v), Some((v, v)), 0)
-                }
-                (Measure::Ratio(..), None) => {
-                    unreachable!("ratio accumulators match ratio targets")
-                }
-            };
-            Ok(CalibrationRow {
-                target: t.name.to_string(),
-                quantity: t.measure.describe(),
-                unit: t.unit.to_string(),
-                real_low: t.low,
-                real_high: t.high,
-                real_figure: t.figure.to_string(),
-                source: t.source.to_string(),
-                simulated_mean: mean,
-                ci95_low: ci.map(|c| c.0),
-                ci95_high: ci.map(|c| c.1),
-                n,
-                in_range: mean.is_some_and(|m| (t.low..=t.high).contains(&m)),
-                ci_overlaps: ci.is_some_and(|(lo, hi)| lo <= t.high && hi >= t.low),
-                note: t.note.to_string(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .zip(&simulated)
+        .map(|(t, s)| CalibrationRow::new(t, s))
+        .collect();
     let calibration = Calibration {
         rows,
         arm: single.arm_id(0).into_owned(),
@@ -368,6 +579,55 @@ pub fn compare(experiment: &Experiment, options: &RunOptions) -> Result<(Calibra
         source: experiment.source.clone(),
     };
     Ok((calibration, results))
+}
+
+impl Role {
+    /// `fit` or `check`, as calibration.csv writes it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Role::Fit => "fit",
+            Role::Check => "check",
+        }
+    }
+}
+
+impl Calibration {
+    /// "N of M fit targets in range; K of L held-out checks".
+    pub fn hits_text(&self) -> String {
+        let count = |role: Role| {
+            let rows = self.rows.iter().filter(|r| r.role == role);
+            let hits = rows.clone().filter(|r| r.in_range).count();
+            (hits, rows.count())
+        };
+        let (fit, fits) = count(Role::Fit);
+        let (check, checks) = count(Role::Check);
+        format!(
+            "{fit} of {fits} fit targets in range; {check} of {checks} held-out checks in range"
+        )
+    }
+}
+
+impl CalibrationRow {
+    /// The row of target `t` with simulated side `s`.
+    pub fn new(t: &Target, s: &Simulated) -> Self {
+        CalibrationRow {
+            target: t.name.to_string(),
+            role: t.role,
+            quantity: t.measure.describe(),
+            unit: t.unit.to_string(),
+            real_low: t.low,
+            real_high: t.high,
+            real_figure: t.figure.to_string(),
+            source: t.source.to_string(),
+            simulated_mean: s.mean,
+            ci95_low: s.ci95.map(|c| c.0),
+            ci95_high: s.ci95.map(|c| c.1),
+            n: s.n,
+            in_range: s.mean.is_some_and(|m| (t.low..=t.high).contains(&m)),
+            ci_overlaps: s.ci95.is_some_and(|(lo, hi)| lo <= t.high && hi >= t.low),
+            note: t.note.to_string(),
+        }
+    }
 }
 
 /// A number for the printed table: three significant digits below 1,000, whole numbers with
@@ -429,12 +689,15 @@ pub fn markdown(c: &Calibration) -> String {
         c.trials,
         c.seed
     );
-    s.push_str("| target | real range | source | simulated mean (95% CI) | in range | note |\n");
-    s.push_str("|---|---|---|---|---|---|\n");
+    s.push_str(
+        "| target | role | real range | source | simulated mean (95% CI) | in range | note |\n",
+    );
+    s.push_str("|---|---|---|---|---|---|---|\n");
     for r in &c.rows {
         s.push_str(&format!(
-            "| {} | {} ({}) | {} | {} | {} | {} |\n",
+            "| {} | {} | {} ({}) | {} | {} | {} | {} |\n",
             r.target,
+            r.role.word(),
             r.range_text(),
             r.real_figure,
             r.source,
@@ -443,7 +706,6 @@ pub fn markdown(c: &Calibration) -> String {
             r.note
         ));
     }
-    let hits = c.rows.iter().filter(|r| r.in_range).count();
-    s.push_str(&format!("\n{hits} of {} targets in range.\n", c.rows.len()));
+    s.push_str(&format!("\n{}.\n", c.hits_text()));
     s
 }

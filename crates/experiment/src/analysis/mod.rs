@@ -2,5 +2,6 @@
 //! screening, and robustness and scenario discovery over design points.
 
 pub mod calibration;
+pub mod ensemble;
 pub mod robustness;
 pub mod sensitivity;

@@ -2,6 +2,9 @@
 //! `sensitivity` (sensitivity.csv, manifest.json), each written through the job folder.
 
 use crate::analysis::calibration::{self, CALIBRATION_CSV, Calibration};
+use crate::analysis::ensemble::{
+    self, ENSEMBLE_CSV, ENSEMBLE_TARGETS_CSV, ENSEMBLE_WAVES_CSV, Ensemble, EnsembleSettings,
+};
 use crate::analysis::sensitivity::{self, SENSITIVITY_CSV, Screening};
 use crate::output::{self, Job, JobFolder, Started};
 use crate::run::RunOptions;
@@ -14,13 +17,20 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct CalibrationReport {
     pub calibration: Calibration,
+    /// The ensemble, if one was asked for.
+    pub ensemble: Option<Ensemble>,
     pub out_dir: PathBuf,
     pub wall_time: Duration,
 }
 
 /// Runs the calibration and writes calibration.csv, summary.csv and manifest.json into its
-/// folder (`--out` or `<output_dir>/<name>-calibration/`).
-pub fn calibrate(experiment: &Experiment, options: &RunOptions) -> Result<CalibrationReport> {
+/// folder (`--out` or `<output_dir>/<name>-calibration/`); with `ensemble` settings, also
+/// builds the ensemble and writes ensemble.csv, ensemble_targets.csv and ensemble_waves.csv.
+pub fn calibrate(
+    experiment: &Experiment,
+    options: &RunOptions,
+    ensemble: Option<&EnsembleSettings>,
+) -> Result<CalibrationReport> {
     let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Calibration);
     let inputs = [experiment.source.clone()];
@@ -28,17 +38,35 @@ pub fn calibrate(experiment: &Experiment, options: &RunOptions) -> Result<Calibr
     let (calibration, results) = calibration::compare(experiment, options)?;
     let single = calibration::baseline_only(experiment);
     folder.write_csv(CALIBRATION_CSV, &calibration.rows)?;
+    let ensemble = ensemble
+        .map(|settings| ensemble::build(experiment, options, settings))
+        .transpose()?;
+    if let Some(e) = &ensemble {
+        let path = folder.add(ENSEMBLE_CSV);
+        let mut writer = output::create_csv(&path)?;
+        output::write_record(&mut writer, &path, e.header())?;
+        for row in e.rows() {
+            output::write_record(&mut writer, &path, row)?;
+        }
+        writer
+            .flush()
+            .map_err(crate::Error::io("cannot write", &path))?;
+        folder.write_csv(ENSEMBLE_TARGETS_CSV, &e.targets)?;
+        folder.write_csv(ENSEMBLE_WAVES_CSV, &e.waves)?;
+    }
     output::write_summary(&folder.add(output::SUMMARY_CSV), &single, &results)?;
-    let manifest = output::Manifest::new(
+    let mut manifest = output::Manifest::new(
         &single,
         &results,
         started.at,
         folder.elapsed(),
         folder.files().to_vec(),
     );
+    manifest.calibration_ensemble = ensemble.as_ref().map(Ensemble::record);
     let finished = output::commit_with_manifest(folder, &manifest)?;
     Ok(CalibrationReport {
         calibration,
+        ensemble,
         out_dir: finished.out_dir,
         wall_time: finished.wall_time,
     })

@@ -469,6 +469,7 @@ mod tests {
                 sets: Vec::new(),
                 trials: None,
                 seed: None,
+                ensemble: None,
             },
             threads: 1,
             wall_time_seconds: 0.0,

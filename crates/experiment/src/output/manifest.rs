@@ -3,6 +3,7 @@
 use super::format::rfc3339_utc;
 use super::{Finished, JobFolder, MANIFEST_JSON};
 use crate::Result;
+use crate::analysis::ensemble::EnsembleRecord;
 use crate::analysis::sensitivity::{Factor, Screening};
 use crate::run::{Pairing, PrecisionOutcome, Results};
 use crate::spec::Experiment;
@@ -23,6 +24,9 @@ pub struct ManifestDesign {
     /// `sweep` or `latin_hypercube`.
     pub design: String,
     pub points: usize,
+    /// The ensemble file, for `run --ensemble`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// The record of one run.
@@ -110,6 +114,9 @@ pub struct Manifest<'a> {
     /// For a folder written by `deescalate merge`: the shards' partial results, in shard order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<ManifestPart>,
+    /// For `calibrate --ensemble`: how the ensemble was built.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration_ensemble: Option<EnsembleRecord>,
 }
 
 /// One shard a merged folder was made from.
@@ -157,12 +164,14 @@ impl<'a> Manifest<'a> {
                 .map(|d| ManifestDesign {
                     design: d.section.clone(),
                     points: d.points.len(),
+                    file: d.members.as_ref().map(|m| m.file.clone()),
                 })
                 .collect(),
             horizon_days: experiment.horizon_days,
             arms: ManifestArms(experiment),
             provenance: Provenance::new(experiment, results.threads, started, wall_time, files),
             merged_from: Vec::new(),
+            calibration_ensemble: None,
         }
     }
 }

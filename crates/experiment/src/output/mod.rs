@@ -31,6 +31,7 @@ mod tests;
 
 pub use columns::HEADLINE_METRICS;
 pub use csv::write_rows;
+pub(crate) use csv::{create_csv, write_record};
 pub(crate) use folder::{Finished, JobFolder, Started};
 pub use folder::{Job, default_dir, target_dir};
 pub use format::rfc3339_utc;

@@ -204,6 +204,27 @@ pub(crate) fn simulate_parts<S: Simulator>(
     Ok(results(Vec::new()))
 }
 
+/// Runs every trial of every arm (held, as calibrate's candidates are) once, handing each
+/// trial's rows to `sink`; progress goes to `progress` as it is (the caller starts it).
+pub(crate) fn execute_with_rows<S: Simulator>(
+    experiment: &Experiment,
+    pairing: Pairing,
+    threads: usize,
+    progress: &Progress,
+    new_sim: &(impl Fn() -> S + Sync),
+    sink: RowSink,
+) -> Result<Vec<ArmStats>> {
+    runner::execute(
+        experiment,
+        pairing,
+        threads,
+        progress,
+        new_sim,
+        Some(sink),
+        0..experiment.trials,
+    )
+}
+
 /// The largest 95% half-width of metric `metric` over the arms (`None` if any arm has none).
 fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
     arms.iter().try_fold(0.0f64, |widest, arm| {

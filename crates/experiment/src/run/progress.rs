@@ -11,6 +11,11 @@ pub trait ProgressSink: Send + Sync {
     fn advance(&self, done: u64);
     /// The task is over.
     fn finish(&self);
+    /// A named stage of `total` units starts (a wave of history matching), its count from 0.
+    fn begin(&self, label: &str, total: u64) {
+        let _ = label;
+        self.set_length(total);
+    }
 }
 
 /// Where progress goes: nowhere by default.
@@ -48,6 +53,13 @@ impl Progress {
     pub fn advance(&self, done: u64) {
         if let Some(sink) = &self.0 {
             sink.advance(done);
+        }
+    }
+
+    /// A named stage of `total` units starts, counted from 0.
+    pub fn begin(&self, label: &str, total: u64) {
+        if let Some(sink) = &self.0 {
+            sink.begin(label, total);
         }
     }
 

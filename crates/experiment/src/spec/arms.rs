@@ -128,14 +128,39 @@ impl Layout {
     }
 }
 
+/// Whether `design`'s value for `key` gives way to what `owner` sets itself: an ensemble
+/// member's values do (a member says what the world is like, an arm's setting is the
+/// analyst's choice); a sweep or hypercube point sets its values whatever the arm says.
+fn yields(design: &DesignInfo, owner: &Arm, key: &str) -> bool {
+    design.members.is_some() && owner.overrides.iter().any(|(k, _)| k == key)
+}
+
+/// The values point `point` of `design` sets on `owner`, as key path and value (those that
+/// do not [`yields`] to the arm).
+pub(crate) fn point_values<'d>(
+    owner: &Arm,
+    design: &'d DesignInfo,
+    point: usize,
+) -> impl Iterator<Item = (&'d String, &'d Value)> {
+    design
+        .keys
+        .iter()
+        .zip(&design.points[point])
+        .filter(move |(key, _)| !yields(design, owner, key))
+}
+
 /// The id of point `point` of `design` applied to `owner`.
 pub(crate) fn point_id(owner: &Arm, design: &DesignInfo, point: usize) -> String {
     design.arm_id(&owner.id, point)
 }
 
 /// The label of point `point` of `design` applied to `owner`:
-/// `<owner label> · key=value, key=value`.
+/// `<owner label> · key=value, key=value`, or `<owner label> · member <name>` for a named
+/// point.
 pub(crate) fn point_label(owner: &Arm, design: &DesignInfo, point: usize) -> String {
+    if let Some(members) = &design.members {
+        return format!("{} · member {}", owner.label, members.names[point]);
+    }
     let parts: Vec<String> = design
         .keys
         .iter()
@@ -157,10 +182,13 @@ pub(crate) fn point_overrides(
     let mut out: Vec<(usize, String, Value)> = owner
         .overrides
         .iter()
-        .filter(|(key, _)| !design.keys.contains(key))
+        .filter(|(key, _)| !design.keys.contains(key) || yields(design, owner, key))
         .filter_map(|(key, v)| Some((registry.position(key)?, key.clone(), v.clone())))
         .collect();
     for (key, value) in design.keys.iter().zip(values) {
+        if yields(design, owner, key) {
+            continue;
+        }
         let Some(i) = registry.position(key) else {
             continue;
         };
@@ -182,7 +210,7 @@ pub(crate) fn point_params(
     point: usize,
 ) -> Result<Params, toml::de::Error> {
     let mut table = params_table(&owner.params);
-    for (key, value) in design.keys.iter().zip(&design.points[point]) {
+    for (key, value) in point_values(owner, design, point) {
         // Every design key is a registry leaf, so it has its place in the table.
         let _ = set_key(&mut table, key, value.clone());
     }

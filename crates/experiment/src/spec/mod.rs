@@ -55,7 +55,7 @@
 //! at `baseline.KEY`. The top level is declared in one table (`schema::SETTINGS`) so that
 //! design sections can be added later without touching existing files.
 
-mod arms;
+pub(crate) mod arms;
 mod context;
 pub mod design;
 mod error;
@@ -74,6 +74,7 @@ pub(crate) mod tree;
 
 pub use arms::{ArmRef, Place};
 pub use design::DesignInfo;
+pub use design::ensemble::EnsembleFile;
 pub use design::morris::{DEFAULT_METRICS, Morris};
 pub use error::{ConfigError, KeyKind};
 pub use overrides::{Overrides, SetOverride};
@@ -423,6 +424,9 @@ pub struct ExperimentSource {
     pub trials: Option<u64>,
     /// `--seed`.
     pub seed: Option<u64>,
+    /// `--ensemble`, with the ensemble file's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<EnsembleFile>,
 }
 
 impl ExperimentSource {
@@ -442,6 +446,7 @@ impl ExperimentSource {
                 .collect(),
             trials: overrides.trials,
             seed: overrides.seed,
+            ensemble: overrides.ensemble.clone(),
         })
     }
 
@@ -464,6 +469,7 @@ impl ExperimentSource {
             sets,
             trials: self.trials,
             seed: self.seed,
+            ensemble: self.ensemble.clone(),
         };
         parse(&self.text, &source, &overrides)
     }
@@ -481,7 +487,7 @@ pub fn parse(text: &str, source: &Path, overrides: &Overrides) -> Result<Experim
         origins: &origins,
     };
     let file = schema::parse(tree, &ctx)?;
-    build(file, source, &ctx)
+    build(file, overrides.ensemble.as_ref(), source, &ctx)
 }
 
 fn syntax_error(text: &str, source: &Path, e: &toml::de::Error) -> ConfigError {
@@ -504,7 +510,12 @@ fn syntax_error(text: &str, source: &Path, e: &toml::de::Error) -> ConfigError {
 }
 
 /// Checks every arm's overrides, merges defaults ← baseline ← scenario, and resolves them.
-fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, ConfigError> {
+fn build(
+    file: ExperimentFile,
+    ensemble: Option<&EnsembleFile>,
+    source: &Path,
+    ctx: &Ctx,
+) -> Result<Experiment, ConfigError> {
     let registry = Registry::get();
     let horizon = file.horizon_days;
 
@@ -517,6 +528,10 @@ fn build(file: ExperimentFile, source: &Path, ctx: &Ctx) -> Result<Experiment, C
     if let Some(v) = &file.latin_hypercube {
         designs.push(design::hypercube::parse_lhs(v, file.seed, ctx)?);
         sections.push("latin_hypercube");
+    }
+    if let Some(e) = ensemble {
+        designs.push(design::ensemble::parse_ensemble(e)?);
+        sections.push("ensemble");
     }
     for (d, section) in designs.iter().zip(&sections) {
         for (i, key) in d.keys.iter().enumerate() {

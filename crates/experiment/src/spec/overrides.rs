@@ -2,6 +2,7 @@
 //! file's tree before validation so that the same checks and messages apply.
 
 use super::context::{self, Origins};
+use super::design::ensemble::EnsembleFile;
 use super::error::ConfigError;
 use super::settings;
 use std::path::Path;
@@ -75,6 +76,8 @@ pub struct Overrides {
     pub trials: Option<u64>,
     /// `--seed S`.
     pub seed: Option<u64>,
+    /// `run --ensemble FILE`: every named arm runs at every member of this ensemble.
+    pub ensemble: Option<EnsembleFile>,
 }
 
 impl Overrides {

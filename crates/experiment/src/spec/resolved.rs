@@ -4,7 +4,7 @@
 //! parameters). Keys come sorted at every level (as `serde_json::Value` orders them), so the
 //! same experiment always gives the same bytes.
 
-use super::arms::Place;
+use super::arms::{Place, point_values};
 use super::tree::{leaves, lookup, set_key};
 use super::{Experiment, Pairing, params_table};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
@@ -146,7 +146,7 @@ impl Serialize for ArmList<'_, '_> {
                     }
                     let (_, own, differing) = owner.as_ref().expect("made above");
                     let design = &e.designs[design];
-                    let values = design.keys.iter().zip(&design.points[point]);
+                    let values = point_values(&e.held[h], design, point);
                     match form {
                         Form::Full => {
                             let mut own = own.clone();

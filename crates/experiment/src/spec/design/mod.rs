@@ -24,6 +24,7 @@
 //! Grid order: the last parameter varies fastest. Arm order: each named arm, followed by its
 //! sweep points, then its Latin hypercube points.
 
+pub mod ensemble;
 pub mod grid;
 pub mod hypercube;
 pub mod morris;
@@ -64,6 +65,19 @@ pub(crate) struct DesignPoints {
     pub arms: Option<ArmChoice>,
     pub keys: Vec<String>,
     pub points: Vec<Vec<Value>>,
+    /// For an ensemble's members: their names and file.
+    pub members: Option<Members>,
+}
+
+/// The points of a design are a calibration ensemble's members: labels show their names
+/// instead of their values, and an arm's own settings win over a member's values (a member
+/// says what the world is like; an arm's setting is the analyst's choice).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Members {
+    /// The ensemble file, as given.
+    pub file: String,
+    /// Each member's id, one per point.
+    pub names: Vec<String>,
 }
 
 impl DesignPoints {
@@ -73,6 +87,7 @@ impl DesignPoints {
             arms,
             keys: design.keys().to_vec(),
             points: design.points(),
+            members: None,
         }
     }
 
@@ -98,6 +113,8 @@ pub struct DesignInfo {
     pub points: Vec<Vec<Value>>,
     /// The ids of the named arms it was applied to, in arm order.
     pub arms: Vec<String>,
+    /// For a calibration ensemble (`run --ensemble`): its members' names and file.
+    pub members: Option<Members>,
 }
 
 impl DesignInfo {
@@ -287,6 +304,7 @@ pub(crate) fn infos(
                 .collect(),
             keys: design.keys,
             points: design.points,
+            members: design.members,
         })
         .collect())
 }
