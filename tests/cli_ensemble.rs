@@ -77,6 +77,7 @@ fn calibrate_ensemble_is_seeded_scored_and_the_same_whatever_the_thread_count() 
         "ensemble.csv",
         "ensemble_targets.csv",
         "ensemble_waves.csv",
+        "ensemble_parameters.csv",
         "summary.csv",
     ];
     for file in files {
@@ -117,6 +118,24 @@ fn calibrate_ensemble_is_seeded_scored_and_the_same_whatever_the_thread_count() 
                 "{key} = {v} outside {low}..{high}"
             );
         }
+    }
+
+    // One row per varied parameter, most narrowed first, its members' spread inside its range.
+    let (header, spread) = read_csv(&dir.path().join("one/ensemble_parameters.csv"));
+    assert_eq!(header[0], "parameter");
+    assert_eq!(spread.len(), keys.len());
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (width, p05, p95) = (
+        column("width_share"),
+        column("ensemble_p05"),
+        column("ensemble_p95"),
+    );
+    let mut last = 0.0;
+    for row in &spread {
+        let w: f64 = row[width].parse().unwrap();
+        assert!((0.0..=1.0).contains(&w) && w >= last, "{row:?}");
+        last = w;
+        assert!(row[p05].parse::<f64>().unwrap() <= row[p95].parse::<f64>().unwrap());
     }
 
     let (header, waves) = read_csv(&dir.path().join("one/ensemble_waves.csv"));

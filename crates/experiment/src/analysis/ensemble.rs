@@ -27,6 +27,7 @@
 //! the thread count.
 
 use super::calibration::{self, Measure, Role, Simulated, TARGETS, Target, TargetAccs};
+use super::robustness::quantile;
 use crate::run::{self, Pairing, RunOptions, TrialRow};
 use crate::spec::design::ensemble::MEMBER_COLUMNS;
 use crate::spec::design::{DesignInfo, UnitRange, hypercube::latin_hypercube};
@@ -44,6 +45,8 @@ use toml::Value;
 pub const ENSEMBLE_CSV: &str = "ensemble.csv";
 /// ensemble_targets.csv: each target's simulated range over the ensemble.
 pub const ENSEMBLE_TARGETS_CSV: &str = "ensemble_targets.csv";
+/// ensemble_parameters.csv: each varied parameter's spread over the ensemble.
+pub const ENSEMBLE_PARAMETERS_CSV: &str = "ensemble_parameters.csv";
 /// ensemble_waves.csv: candidates, acceptance and the searched box per wave.
 pub const ENSEMBLE_WAVES_CSV: &str = "ensemble_waves.csv";
 
@@ -188,6 +191,30 @@ pub struct EnsembleTargetRow {
     pub source: String,
 }
 
+/// One row of ensemble_parameters.csv: how far the fit targets narrow a parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnsembleParameterRow {
+    pub parameter: String,
+    #[serde(serialize_with = "crate::text::serialize_number")]
+    pub plausible_low: f64,
+    #[serde(serialize_with = "crate::text::serialize_number")]
+    pub plausible_high: f64,
+    /// The file's arm as given.
+    #[serde(serialize_with = "crate::text::serialize_number")]
+    pub default: f64,
+    /// The members' values: 5% quantile, median, 95% quantile.
+    #[serde(serialize_with = "crate::text::serialize_opt_number")]
+    pub ensemble_p05: Option<f64>,
+    #[serde(serialize_with = "crate::text::serialize_opt_number")]
+    pub ensemble_median: Option<f64>,
+    #[serde(serialize_with = "crate::text::serialize_opt_number")]
+    pub ensemble_p95: Option<f64>,
+    /// (p95 - p05) / (plausible high - low): near 0.9 for a parameter the targets leave
+    /// free (uniform over its range), smaller the more they constrain it.
+    #[serde(serialize_with = "crate::text::serialize_opt_number")]
+    pub width_share: Option<f64>,
+}
+
 /// A finished ensemble.
 #[derive(Debug, Clone)]
 pub struct Ensemble {
@@ -202,6 +229,8 @@ pub struct Ensemble {
     pub defaults: Candidate,
     pub waves: Vec<WaveRow>,
     pub targets: Vec<EnsembleTargetRow>,
+    /// Each varied parameter's spread, most constrained first.
+    pub parameter_rows: Vec<EnsembleParameterRow>,
     pub trials: u64,
     pub seed: u64,
     pub source: PathBuf,
@@ -370,6 +399,7 @@ pub fn build(
     accepted.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.id.cmp(&b.id)));
     accepted.truncate(settings.size);
     let targets = target_rows(&accepted, &defaults);
+    let parameter_rows = parameter_rows(&parameters, &accepted, &defaults);
     Ok(Ensemble {
         settings: settings.clone(),
         parameters,
@@ -379,6 +409,7 @@ pub fn build(
         defaults,
         waves,
         targets,
+        parameter_rows,
         trials: single.trials,
         seed: experiment.seed,
         source: experiment.source.clone(),
@@ -563,6 +594,47 @@ fn wave_row(wave: u32, candidates: &[Candidate], bounds: &[(f64, f64)], cutoff: 
     }
 }
 
+fn number(v: &Value) -> f64 {
+    match v {
+        Value::Float(x) => *x,
+        Value::Integer(i) => *i as f64,
+        _ => f64::NAN,
+    }
+}
+
+fn parameter_rows(
+    parameters: &[Varied],
+    members: &[Candidate],
+    defaults: &Candidate,
+) -> Vec<EnsembleParameterRow> {
+    let mut rows: Vec<EnsembleParameterRow> = parameters
+        .iter()
+        .enumerate()
+        .map(|(j, p)| {
+            let mut values: Vec<f64> = members.iter().map(|m| number(&m.values[j])).collect();
+            values.sort_by(f64::total_cmp);
+            let (p05, p95) = (quantile(&values, 0.05), quantile(&values, 0.95));
+            EnsembleParameterRow {
+                parameter: p.key.clone(),
+                plausible_low: p.range.low,
+                plausible_high: p.range.high,
+                default: number(&defaults.values[j]),
+                ensemble_p05: p05,
+                ensemble_median: quantile(&values, 0.5),
+                ensemble_p95: p95,
+                width_share: p05
+                    .zip(p95)
+                    .map(|(lo, hi)| (hi - lo) / (p.range.high - p.range.low)),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let w = |r: &EnsembleParameterRow| r.width_share.unwrap_or(f64::INFINITY);
+        w(a).total_cmp(&w(b)).then(a.parameter.cmp(&b.parameter))
+    });
+    rows
+}
+
 fn target_rows(members: &[Candidate], defaults: &Candidate) -> Vec<EnsembleTargetRow> {
     TARGETS
         .iter()
@@ -570,11 +642,7 @@ fn target_rows(members: &[Candidate], defaults: &Candidate) -> Vec<EnsembleTarge
         .map(|(i, t)| {
             let mut means: Vec<f64> = members.iter().filter_map(|m| m.simulated[i].mean).collect();
             means.sort_by(f64::total_cmp);
-            let median = match means.len() {
-                0 => None,
-                n if n % 2 == 1 => Some(means[n / 2]),
-                n => Some((means[n / 2 - 1] + means[n / 2]) / 2.0),
-            };
+            let median = quantile(&means, 0.5);
             let in_range = means
                 .iter()
                 .filter(|m| (t.low..=t.high).contains(*m))

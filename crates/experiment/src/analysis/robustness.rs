@@ -332,7 +332,7 @@ fn defined(values: &[Option<f64>]) -> Vec<f64> {
 }
 
 /// Quantile `q` of sorted values, linear between order statistics.
-fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     let last = sorted.len().checked_sub(1)?;
     let h = q * last as f64;
     let below = h.floor() as usize;

@@ -3,7 +3,8 @@
 
 use crate::analysis::calibration::{self, CALIBRATION_CSV, Calibration};
 use crate::analysis::ensemble::{
-    self, ENSEMBLE_CSV, ENSEMBLE_TARGETS_CSV, ENSEMBLE_WAVES_CSV, Ensemble, EnsembleSettings,
+    self, ENSEMBLE_CSV, ENSEMBLE_PARAMETERS_CSV, ENSEMBLE_TARGETS_CSV, ENSEMBLE_WAVES_CSV,
+    Ensemble, EnsembleSettings,
 };
 use crate::analysis::sensitivity::{self, SENSITIVITY_CSV, Screening};
 use crate::output::{self, Job, JobFolder, Started};
@@ -25,7 +26,8 @@ pub struct CalibrationReport {
 
 /// Runs the calibration and writes calibration.csv, summary.csv and manifest.json into its
 /// folder (`--out` or `<output_dir>/<name>-calibration/`); with `ensemble` settings, also
-/// builds the ensemble and writes ensemble.csv, ensemble_targets.csv and ensemble_waves.csv.
+/// builds the ensemble and writes ensemble.csv, ensemble_targets.csv, ensemble_waves.csv and
+/// ensemble_parameters.csv.
 pub fn calibrate(
     experiment: &Experiment,
     options: &RunOptions,
@@ -53,6 +55,7 @@ pub fn calibrate(
             .map_err(crate::Error::io("cannot write", &path))?;
         folder.write_csv(ENSEMBLE_TARGETS_CSV, &e.targets)?;
         folder.write_csv(ENSEMBLE_WAVES_CSV, &e.waves)?;
+        folder.write_csv(ENSEMBLE_PARAMETERS_CSV, &e.parameter_rows)?;
     }
     output::write_summary(&folder.add(output::SUMMARY_CSV), &single, &results)?;
     let mut manifest = output::Manifest::new(
