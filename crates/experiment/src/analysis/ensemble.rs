@@ -378,9 +378,11 @@ pub fn build(
                 )
             })
             .collect();
+        // The runner counts trials done, each over all the arms of a batch.
+        let batches = settings.candidates.div_ceil(CANDIDATES_PER_BATCH) as u64;
         progress.begin(
             &format!("wave {wave}/{}", settings.waves),
-            settings.candidates as u64 * single.trials,
+            batches * single.trials,
         );
         let candidates = runner.score(wave, &named)?;
         waves.push(wave_row(wave, &candidates, &bounds, settings.cutoff));
