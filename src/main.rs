@@ -1,12 +1,20 @@
 //! The `deescalate` command: parse the arguments, run the subcommand, print an error chain
 //! once (`error: ...` then `caused by: ...`) and exit 0 on success, 2 for bad input (an
-//! experiment file, an override, shards or usage), 1 for any other failure.
+//! experiment file, an override, shards or usage), 130 for a run stopped by Ctrl-C or SIGTERM,
+//! 1 for any other failure.
 
 mod cmd;
 
 use std::io::{self, Write};
 
 fn main() {
+    // Ctrl-C or SIGTERM: the runner stops at its next chunk of trials and a run keeps its
+    // checkpoint; a second one ends the process at once.
+    let _ = ctrlc::set_handler(|| {
+        if experiment::run::interrupt::request_stop() {
+            std::process::exit(130);
+        }
+    });
     let code = match cmd::run() {
         Ok(()) => 0,
         Err(err) if is_broken_pipe(&err) => 0,
@@ -22,8 +30,16 @@ fn main() {
     std::process::exit(code);
 }
 
-/// 2 for bad input anywhere in the chain, 1 otherwise.
+/// 130 for a run stopped from outside (as a shell reports Ctrl-C), 2 for bad input anywhere
+/// in the chain, 1 otherwise.
 fn exit_code(err: &anyhow::Error) -> i32 {
+    let stopped = err.chain().any(|c| {
+        c.downcast_ref::<experiment::Error>()
+            .is_some_and(experiment::Error::is_interrupted)
+    });
+    if stopped {
+        return 130;
+    }
     let bad_input = err.chain().any(|c| {
         c.downcast_ref::<experiment::spec::ConfigError>()
             .is_some_and(experiment::spec::ConfigError::is_bad_input)

@@ -85,6 +85,7 @@ impl JobArgs {
             progress: progress::bar(!self.no_progress),
             pairing: Pairing::Common,
             precision: None,
+            ..RunOptions::default()
         }
     }
 }

@@ -35,6 +35,14 @@ pub(crate) struct RunArgs {
     /// robustness.csv over the members.
     #[arg(long, value_name = "ENSEMBLE.csv")]
     ensemble: Option<PathBuf>,
+    /// Go on from where a stopped or killed run of the same command left off (its last
+    /// checkpoint, kept in the hidden staging folder beside the output folder); the result is
+    /// byte-identical to an uninterrupted run. Give the same file and options.
+    #[arg(long, conflicts_with = "shard")]
+    resume: bool,
+    /// Write a checkpoint for --resume about every S seconds (whole chunks of 64 trials).
+    #[arg(long, value_name = "S", default_value_t = 10.0)]
+    checkpoint_seconds: f64,
     /// Run only shard K of N (K from 1 to N): trials [⌊(K−1)·T/N⌋, ⌊K·T/N⌋) of the T trials,
     /// every arm. Writes a partial result (partial.json) into --out (default
     /// <output_dir>/<name>-shard-K-of-N) for `deescalate merge`.
@@ -64,6 +72,17 @@ fn parse_precision(arg: &str) -> Result<(String, f64), String> {
     }
 }
 
+/// `--checkpoint-seconds S` as a duration: from 0 (after every segment) to a day.
+fn checkpoint_every(seconds: f64) -> anyhow::Result<std::time::Duration> {
+    anyhow::ensure!(
+        seconds.is_finite() && (0.0..=86_400.0).contains(&seconds),
+        experiment::Error::Unusable(format!(
+            "--checkpoint-seconds {seconds}: allowed is a number of seconds from 0 to 86400"
+        ))
+    );
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// `run`: the whole experiment, or one shard of it.
 pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let experiment = args.config.load_with(args.ensemble.as_deref())?;
@@ -86,6 +105,8 @@ pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
                     .max(experiment.trials),
             ),
         },
+        resume: args.resume,
+        checkpoint_every: checkpoint_every(args.checkpoint_seconds)?,
         ..args.job.options()
     };
     if let Some(shard) = args.shard {

@@ -57,6 +57,18 @@ pub enum Error {
     /// The machine could not provide what valid work needs (threads, for example).
     #[error("{0}")]
     Resources(String),
+    /// The run was stopped from outside (Ctrl-C, SIGTERM) before it finished; its last
+    /// checkpoint, if it wrote one, is kept for `run --resume`.
+    #[error("{}", match checkpoint {
+        Some((done, total)) => format!(
+            "stopped; the checkpoint after {done} of {total} trials per arm is kept: run the same command with --resume to go on from there"
+        ),
+        None => "stopped before the end (no checkpoint yet); nothing was written".to_string(),
+    })]
+    Interrupted {
+        /// The trials per arm the kept checkpoint holds, and of how many.
+        checkpoint: Option<(u64, u64)>,
+    },
     /// A broken internal invariant: a bug, not the user's input.
     #[error("internal error (please report it): {0}")]
     Internal(String),
@@ -73,6 +85,15 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// Whether the run was stopped from outside (exit code 130 on the command line).
+    pub fn is_interrupted(&self) -> bool {
+        match self {
+            Error::Interrupted { .. } => true,
+            Error::Context { source, .. } => source.is_interrupted(),
+            _ => false,
+        }
+    }
+
     /// Whether the fault lies in the input (file, overrides, shards): exit code 2 on the
     /// command line; anything else is a failure to carry out valid work.
     pub fn is_bad_input(&self) -> bool {

@@ -12,10 +12,10 @@ pub use analysis::{CalibrationReport, ScreeningReport, calibrate, screen};
 pub use merge::{MergeOptions, MergeReport, merge};
 pub use shard::run_shard;
 
-use crate::Result;
 use crate::output::{self, Job, JobFolder, Started};
 use crate::run::{self, PrecisionOutcome, Results, RowSink, RunOptions, Simulator, TrialRow};
 use crate::spec::Experiment;
+use crate::{Error, Result};
 use model::Trial;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -51,6 +51,28 @@ pub(crate) fn run_with<S: Simulator>(
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Run);
     let threads = run::thread_count(options.threads)?;
     let inputs = [experiment.source.clone()];
+    let checkpoints = options.precision.is_none() && !streams(experiment, options);
+    if options.resume && !checkpoints {
+        return Err(Error::Unusable(format!(
+            "--resume continues a run that wrote checkpoints; a run with {} does not write them yet, so run it again without --resume",
+            if options.precision.is_some() {
+                "a precision target"
+            } else {
+                "design points streamed part by part (no trials.csv)"
+            }
+        )));
+    }
+    if checkpoints {
+        let finished = run_checkpointed(experiment, options, &new_sim, target, &inputs, started)?;
+        return Ok(RunReport {
+            out_dir: finished.0.out_dir,
+            files: finished.0.files,
+            wall_time: finished.0.wall_time,
+            threads,
+            trials: finished.1.trials,
+            precision: None,
+        });
+    }
     let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let (results, finished) = if streams(experiment, options) {
         // Design points part by part, each part's rows written as it finishes.
@@ -77,6 +99,152 @@ pub(crate) fn run_with<S: Simulator>(
         trials: results.trials,
         precision: results.precision,
     })
+}
+
+/// A run of every arm at once without a precision target: segment by segment, with a
+/// checkpoint in the staging folder after each (about every `options.checkpoint_every`), from
+/// the checkpoint of a stopped run with `options.resume`. Stopped from outside, it keeps the
+/// staging folder and its checkpoint and says so ([`Error::Interrupted`]).
+fn run_checkpointed<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    target: PathBuf,
+    inputs: &[PathBuf],
+    started: Started,
+) -> Result<(output::Finished, Results)> {
+    let keep_rows = experiment.write_trials || options.write_trials;
+    if experiment.arm_count() == 0 {
+        // As the runner says it, before the checksum (which reads the arms) or any folder.
+        return Err(Error::Internal(format!(
+            "experiment `{}` has no arms",
+            experiment.name
+        )));
+    }
+    let checksum = run::checksum(experiment, options.pairing);
+    let (mut folder, start, writer) = if options.resume {
+        let files: &[&str] = if keep_rows {
+            &[output::TRIALS_CSV]
+        } else {
+            &[]
+        };
+        let folder = JobFolder::adopt(target, options.force, inputs, started, files)?;
+        let checkpoint = resumable(&folder, experiment, options, &checksum, keep_rows)?;
+        let writer = match checkpoint.trials_csv_bytes {
+            Some(bytes) => Some(output::TrialsWriter::resume(
+                &folder.path_of(output::TRIALS_CSV),
+                experiment,
+                bytes,
+            )?),
+            None => None,
+        };
+        (folder, (checkpoint.trials_done, checkpoint.arms), writer)
+    } else {
+        let mut folder = JobFolder::create(target, options.force, inputs, started)?;
+        let writer = match keep_rows {
+            true => Some(output::TrialsWriter::create(
+                &folder.add(output::TRIALS_CSV),
+                experiment,
+            )?),
+            false => None,
+        };
+        (folder, (0, run::empty_stats(experiment)), writer)
+    };
+    let staging = folder.staging_path().to_path_buf();
+    let writer = std::cell::RefCell::new(writer);
+    let mut sink = |rows: &[TrialRow]| {
+        writer
+            .borrow_mut()
+            .as_mut()
+            .map_or(Ok(()), |w| w.write_rows(rows))
+    };
+    let save = |done: u64, arms: &[stats::ArmStats]| {
+        let bytes = writer
+            .borrow_mut()
+            .as_mut()
+            .map(output::TrialsWriter::flushed_len)
+            .transpose()?;
+        output::Checkpoint::new(
+            &experiment.name,
+            experiment.seed,
+            checksum.clone(),
+            experiment.trials,
+            done,
+            options.pairing,
+            bytes,
+            arms.to_vec(),
+        )
+        .write(&staging)
+    };
+    let rows: Option<RowSink> = if keep_rows { Some(&mut sink) } else { None };
+    let results = match run::simulate_checkpointed(experiment, options, new_sim, rows, start, save)
+    {
+        Err(e) if e.is_interrupted() => {
+            let kept = output::Checkpoint::read(&staging).ok();
+            if kept.is_some() {
+                folder.keep_if_stopped();
+            }
+            return Err(Error::Interrupted {
+                checkpoint: kept.map(|c| (c.trials_done, c.trials_per_arm)),
+            });
+        }
+        other => other?,
+    };
+    if let Some(writer) = writer.into_inner() {
+        writer.finish()?;
+    }
+    let checkpoint = staging.join(output::CHECKPOINT_JSON);
+    if checkpoint.exists() {
+        std::fs::remove_file(&checkpoint).map_err(Error::io("cannot remove", &checkpoint))?;
+    }
+    let finished = write_run_folder(folder, experiment, &results, |_| {})?;
+    Ok((finished, results))
+}
+
+/// The checkpoint in an adopted staging folder, if it is of this experiment run the same way.
+fn resumable(
+    folder: &JobFolder,
+    experiment: &Experiment,
+    options: &RunOptions,
+    checksum: &str,
+    keep_rows: bool,
+) -> Result<output::Checkpoint> {
+    let path = folder.path_of(output::CHECKPOINT_JSON);
+    let refuse =
+        |why: String| Error::Unusable(format!("cannot resume from {}: {why}", path.display()));
+    let c = output::Checkpoint::read(folder.staging_path()).map_err(refuse)?;
+    if c.checksum != checksum || c.pairing != options.pairing {
+        return Err(refuse(format!(
+            "it is of a different experiment or pairing (checksum {}…, now {}…): give the same file, --set, --seed and seeds options as the stopped run, or run without --resume",
+            &c.checksum[..12.min(c.checksum.len())],
+            &checksum[..12]
+        )));
+    }
+    if c.trials_per_arm != experiment.trials || c.trials_done > c.trials_per_arm {
+        return Err(refuse(format!(
+            "it counts {} of {} trials, and this run has {}",
+            c.trials_done, c.trials_per_arm, experiment.trials
+        )));
+    }
+    if c.trials_csv_bytes.is_some() != keep_rows {
+        return Err(refuse(format!(
+            "the stopped run {} trials.csv and this one {}: give the same --trials-csv",
+            if c.trials_csv_bytes.is_some() {
+                "wrote"
+            } else {
+                "did not write"
+            },
+            if keep_rows { "would" } else { "would not" }
+        )));
+    }
+    if c.arms.len() != experiment.arm_count() {
+        return Err(refuse(format!(
+            "it holds {} arms, the experiment {}",
+            c.arms.len(),
+            experiment.arm_count()
+        )));
+    }
+    Ok(c)
 }
 
 /// Whether a run streams its arms part by part: it has design points, and neither a precision

@@ -2,7 +2,7 @@
 //! writer every job (run, shard, merge, calibrate, sensitivity) writes its folder through.
 
 use super::csv::write_csv;
-use super::{MANIFEST_JSON, PARTIAL_FORMAT, PARTIAL_JSON};
+use super::{CHECKPOINT_JSON, MANIFEST_JSON, PARTIAL_FORMAT, PARTIAL_JSON};
 use crate::run::Shard;
 use crate::spec::Experiment;
 use crate::{Error, Result};
@@ -136,40 +136,56 @@ pub(crate) struct Staging {
     /// The outermost parent folder this staging created (removed again if it fails).
     created_parent: Option<PathBuf>,
     committed: bool,
+    /// Left in place if not committed (a stopped run's checkpoint).
+    keep: bool,
 }
 
 impl Staging {
     /// Creates `.<name>.partial-<pid>` next to `target` (creating the parent if needed).
     pub fn create(target: &Path, inputs: &[PathBuf]) -> Result<Self> {
-        let name = target
-            .file_name()
-            .ok_or_else(|| {
-                Error::Unusable(format!(
-                    "output folder {} has no name to write under",
-                    target.display()
-                ))
-            })?
-            .to_string_lossy()
-            .into_owned();
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        Self::create_or_adopt(target, inputs, None)
+    }
+
+    /// Takes over the staging folder a stopped run of `target` left (one of a process that
+    /// no longer runs, holding a checkpoint; the newest if several), renamed to this process.
+    pub fn adopt(target: &Path, inputs: &[PathBuf]) -> Result<Self> {
+        let (name, parent) = name_and_parent(target)?;
+        let Some(stopped) = stopped_staging(&parent, &name) else {
+            return Err(Error::Unusable(format!(
+                "no stopped run of {} to resume: {} holds no .{name}.partial-<pid> folder of a \
+                 finished process with a {CHECKPOINT_JSON}; run without --resume to start afresh",
+                target.display(),
+                parent.display()
+            )));
         };
+        Self::create_or_adopt(target, inputs, Some(stopped))
+    }
+
+    fn create_or_adopt(target: &Path, inputs: &[PathBuf], adopt: Option<PathBuf>) -> Result<Self> {
+        let (name, parent) = name_and_parent(target)?;
         let created_parent = parent
             .ancestors()
             .take_while(|a| !a.as_os_str().is_empty() && !exists(a))
             .last()
             .map(Path::to_path_buf);
         fs::create_dir_all(&parent).map_err(Error::io("cannot create folder", &parent))?;
-        clean_stale(&parent, &name);
         let partial = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if let Some(stopped) = &adopt {
+            fs::rename(stopped, &partial).map_err(Error::io("cannot take over", stopped))?;
+        }
+        clean_stale(&parent, &name);
         let staging = Staging {
             partial,
             target: target.to_path_buf(),
             inputs: inputs.to_vec(),
             created_parent,
             committed: false,
+            // A stopped run's folder outlives a resume that fails or is refused.
+            keep: adopt.is_some(),
         };
+        if adopt.is_some() {
+            return Ok(staging);
+        }
         if exists(&staging.partial) {
             remove_any(&staging.partial)
                 .map_err(Error::io("cannot remove stale folder", &staging.partial))?;
@@ -179,6 +195,33 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Leaves the staging folder in place when this job ends without committing (a stopped
+    /// run keeps its checkpoint for `--resume`).
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+}
+
+/// The name of `target` and the folder it goes in.
+fn name_and_parent(target: &Path) -> Result<(String, PathBuf)> {
+    let name = target
+        .file_name()
+        .ok_or_else(|| {
+            Error::Unusable(format!(
+                "output folder {} has no name to write under",
+                target.display()
+            ))
+        })?
+        .to_string_lossy()
+        .into_owned();
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((name, parent))
+}
+
+impl Staging {
     /// The folder to write the files into.
     pub fn path(&self) -> &Path {
         &self.partial
@@ -235,40 +278,60 @@ impl Staging {
     }
 }
 
-/// Removes the staging folders (`.<name>.partial-<pid>`, and `.<name>.old-<pid>` copies moved
-/// aside) that processes which no longer run left next to `<name>` when they were killed.
-/// Only where it can tell whether a process runs (Linux's /proc); elsewhere they stay.
-fn clean_stale(parent: &Path, name: &str) {
-    let proc_root = Path::new("/proc/self");
-    if !proc_root.exists() {
-        return;
+/// The staging folders (`.<name>.partial-<pid>`, and `.<name>.old-<pid>` copies moved aside)
+/// that processes which no longer run left next to `<name>`, with their names. Only where it
+/// can tell whether a process runs (Linux's /proc); elsewhere none.
+fn left_by_dead_processes(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
+    if !Path::new("/proc/self").exists() {
+        return Vec::new();
     }
     let Ok(entries) = fs::read_dir(parent) else {
-        return;
+        return Vec::new();
     };
     let prefixes = [format!(".{name}.partial-"), format!(".{name}.old-")];
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
-        let pid = prefixes
-            .iter()
-            .find_map(|p| file_name.strip_prefix(p.as_str()))
-            .and_then(|pid| pid.parse::<u32>().ok());
-        if let Some(pid) = pid
-            && pid != std::process::id()
-            && !Path::new(&format!("/proc/{pid}")).exists()
-        {
-            let _ = remove_any(&entry.path());
-        }
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_str()?.to_string();
+            let pid = prefixes
+                .iter()
+                .find_map(|p| file_name.strip_prefix(p.as_str()))
+                .and_then(|pid| pid.parse::<u32>().ok())?;
+            (pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
+                .then(|| (entry.path(), file_name))
+        })
+        .collect()
+}
+
+/// Removes the staging folders that processes which no longer run left next to `<name>` when
+/// they were killed or stopped (a fresh run does not resume them).
+fn clean_stale(parent: &Path, name: &str) {
+    for (path, _) in left_by_dead_processes(parent, name) {
+        let _ = remove_any(&path);
     }
+}
+
+/// The newest staging folder of a stopped run of `<name>` that holds a checkpoint.
+fn stopped_staging(parent: &Path, name: &str) -> Option<PathBuf> {
+    let partial = format!(".{name}.partial-");
+    left_by_dead_processes(parent, name)
+        .into_iter()
+        .filter(|(path, file_name)| {
+            file_name.starts_with(&partial) && path.join(CHECKPOINT_JSON).is_file()
+        })
+        .max_by_key(|(path, file_name)| {
+            let modified = fs::metadata(path.join(CHECKPOINT_JSON))
+                .and_then(|m| m.modified())
+                .ok();
+            (modified, file_name.clone())
+        })
+        .map(|(path, _)| path)
 }
 
 impl Drop for Staging {
     /// A run that did not commit leaves nothing behind, not even the parent folders it made.
     fn drop(&mut self) {
-        if self.committed {
+        if self.committed || self.keep {
             return;
         }
         let _ = fs::remove_dir_all(&self.partial);
@@ -355,6 +418,36 @@ impl JobFolder {
             files: Vec::new(),
             started,
         })
+    }
+
+    /// Takes over the staging folder of a stopped run of `target` ([`Staging::adopt`]), after
+    /// the same check of `target` as [`JobFolder::create`]; `files` are those it already holds.
+    pub fn adopt(
+        target: PathBuf,
+        force: bool,
+        inputs: &[PathBuf],
+        started: Started,
+        files: &[&str],
+    ) -> Result<Self> {
+        check_target_free(&target, force, inputs)?;
+        let staging = Staging::adopt(&target, inputs)?;
+        Ok(JobFolder {
+            staging,
+            target,
+            force,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            started,
+        })
+    }
+
+    /// Leaves the staging folder in place if the job stops without committing.
+    pub fn keep_if_stopped(&mut self) {
+        self.staging.keep();
+    }
+
+    /// The staging folder.
+    pub fn staging_path(&self) -> &Path {
+        self.staging.path()
     }
 
     /// When the job started.

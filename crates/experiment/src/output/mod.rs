@@ -17,6 +17,7 @@
 //! thousands separators, UTF-8, and numbers printed deterministically ([`crate::text::format_number`]) so
 //! that identical statistics give identical bytes.
 
+mod checkpoint;
 mod columns;
 mod csv;
 mod folder;
@@ -29,6 +30,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
+pub use checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_JSON, Checkpoint};
 pub use columns::HEADLINE_METRICS;
 pub use csv::write_rows;
 pub(crate) use csv::{create_csv, write_record};

@@ -347,15 +347,59 @@ impl TrialsWriter {
             .into_iter()
             .chain(METRICS.iter().map(|m| m.name));
         write_record(&mut writer, path, header)?;
-        let arm_ids = (0..experiment.arm_count())
-            .map(|a| experiment.arm_id(a).into_owned())
-            .collect();
         Ok(TrialsWriter {
             writer,
-            arm_ids,
+            arm_ids: Self::arm_ids(experiment),
             path: path.to_path_buf(),
             record: Vec::new(),
         })
+    }
+
+    /// Opens trials.csv of a stopped run at `path`, keeps its first `bytes` (the header and
+    /// the rows of the trials its checkpoint holds; rows written after it are cut) and goes on
+    /// after them.
+    pub fn resume(path: &Path, experiment: &Experiment, bytes: u64) -> Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(Error::io("cannot open", path))?;
+        let len = file
+            .metadata()
+            .map_err(Error::io("cannot inspect", path))?
+            .len();
+        if len < bytes {
+            return Err(Error::Unusable(format!(
+                "cannot resume: {} holds {len} bytes, fewer than the {bytes} its checkpoint counts",
+                path.display()
+            )));
+        }
+        file.set_len(bytes).map_err(Error::io("cannot cut", path))?;
+        let mut file = file;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+            .map_err(Error::io("cannot open", path))?;
+        Ok(TrialsWriter {
+            writer: ::csv::Writer::from_writer(BufWriter::new(file)),
+            arm_ids: Self::arm_ids(experiment),
+            path: path.to_path_buf(),
+            record: Vec::new(),
+        })
+    }
+
+    fn arm_ids(experiment: &Experiment) -> Vec<String> {
+        (0..experiment.arm_count())
+            .map(|a| experiment.arm_id(a).into_owned())
+            .collect()
+    }
+
+    /// Writes out what is buffered and returns the file's length in bytes.
+    pub fn flushed_len(&mut self) -> Result<u64> {
+        self.writer
+            .flush()
+            .map_err(Error::io("cannot write", &self.path))?;
+        let file = self.writer.get_ref().get_ref();
+        file.metadata()
+            .map(|m| m.len())
+            .map_err(Error::io("cannot inspect", &self.path))
     }
 
     /// Appends rows in the order given.

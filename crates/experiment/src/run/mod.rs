@@ -13,6 +13,7 @@
 //! runs this layer and writes the folders.
 
 pub mod bench;
+pub mod interrupt;
 mod progress;
 mod runner;
 mod shard;
@@ -24,6 +25,7 @@ use serde::Serialize;
 use stats::ArmStats;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 pub use crate::error::ShardError;
 pub use crate::spec::Pairing;
@@ -49,7 +51,14 @@ pub struct RunOptions {
     pub pairing: Pairing,
     /// Run in batches until this precision target is met (or its trial cap is reached).
     pub precision: Option<Precision>,
+    /// How often a run writes a checkpoint for `--resume` (about; whole chunks of trials).
+    pub checkpoint_every: Duration,
+    /// Go on from the checkpoint of a stopped run of the same experiment (`run --resume`).
+    pub resume: bool,
 }
+
+/// The default of [`RunOptions::checkpoint_every`].
+pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(10);
 
 impl Default for RunOptions {
     fn default() -> Self {
@@ -61,6 +70,8 @@ impl Default for RunOptions {
             progress: Progress::none(),
             pairing: Pairing::Common,
             precision: None,
+            checkpoint_every: CHECKPOINT_EVERY,
+            resume: false,
         }
     }
 }
@@ -223,6 +234,65 @@ pub(crate) fn execute_with_rows<S: Simulator>(
         Some(sink),
         0..experiment.trials,
     )
+}
+
+/// Runs every trial of every arm from trial `start` on (whose statistics over `[0, start)`
+/// are `done`), in segments of whole chunks sized to take about `every` each, handing rows to
+/// `sink` if given and the statistics so far to `save` after a segment that ends at least
+/// `every` after the last save, the last segment excepted (a checkpoint). The segments change nothing in the result: the statistics merge exactly and
+/// rows come in (trial, arm) order either way. No precision target.
+pub(crate) fn simulate_checkpointed<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    mut sink: Option<RowSink>,
+    (start, done): (u64, Vec<ArmStats>),
+    mut save: impl FnMut(u64, &[ArmStats]) -> Result<()>,
+) -> Result<Results> {
+    let threads = thread_count(options.threads)?;
+    let trials = experiment.trials;
+    let progress = options.progress.start(trials);
+    progress.advance(start);
+    // Every arm made once for all segments.
+    let experiment = &*experiment.all_held();
+    let mut total = done;
+    let mut next = start;
+    // The first segment is a chunk per worker; later ones as many as fit in `every`.
+    let mut segment = CHUNK_TRIALS * threads as u64;
+    let mut last_save = Instant::now();
+    while next < trials {
+        let range = next..(next + segment).min(trials);
+        let began = Instant::now();
+        let rows: Option<RowSink> = sink.as_mut().map(|s| &mut **s as RowSink);
+        let arms = runner::execute(
+            experiment,
+            options.pairing,
+            threads,
+            &progress,
+            new_sim,
+            rows,
+            range.clone(),
+        )?;
+        for (acc, arm) in total.iter_mut().zip(&arms) {
+            acc.merge(arm);
+        }
+        next = range.end;
+        if next < trials && last_save.elapsed() >= options.checkpoint_every {
+            save(next, &total)?;
+            last_save = Instant::now();
+        }
+        let per_trial = began.elapsed().as_secs_f64() / (range.end - range.start) as f64;
+        let fit = (options.checkpoint_every.as_secs_f64() / per_trial.max(1e-9)).min(1e12) as u64;
+        segment = fit.max(1).next_multiple_of(CHUNK_TRIALS);
+    }
+    progress.finish();
+    Ok(Results {
+        arms: total,
+        threads,
+        pairing: options.pairing,
+        trials,
+        precision: None,
+    })
 }
 
 /// The largest 95% half-width of metric `metric` over the arms (`None` if any arm has none).

@@ -1,7 +1,7 @@
 //! The parallel loop: chunks of trials on a local rayon pool, processed in waves so that
 //! trials.csv rows come out in (trial, arm) order with bounded memory.
 
-use super::{Pairing, Progress, TrialRow};
+use super::{Pairing, Progress, TrialRow, interrupt};
 use crate::spec::Experiment;
 use crate::{Error, Result};
 use model::{DayRecord, Outcomes, Params, Trial, TrialSeed, rng::seed_id};
@@ -203,6 +203,9 @@ pub(crate) fn execute<S: Simulator>(
         let last = (first + wave).min(chunks);
         let workers: Vec<Worker<S>> =
             pool.install(|| run_wave(&plan, first..last, progress, &new_sim));
+        // A stop asked for mid-wave skipped chunks: the wave is incomplete, so it counts for
+        // nothing (a checkpoint holds whole ranges of trials only).
+        interrupt::check()?;
         let mut wave_rows = merge_workers(&mut total, workers);
         if let Some(sink) = rows.as_mut() {
             wave_rows.sort_unstable_by_key(|r| (r.trial, r.arm));
@@ -227,6 +230,9 @@ fn run_wave<S: Simulator>(
         .fold(
             || Worker::new(new_sim(), plan.experiment),
             |worker, chunk| {
+                if interrupt::stop_requested() {
+                    return worker;
+                }
                 let range = chunk_trials(chunk, &plan.trials);
                 let done = range.end - range.start;
                 let worker = worker.run_chunk(plan, range);
