@@ -1,7 +1,8 @@
 //! End-to-end tests of checkpoints and `run --resume`: a run killed (SIGKILL) or stopped
 //! (SIGINT, SIGTERM) after a checkpoint goes on from it and ends byte-identical to an
-//! uninterrupted run, trials.csv included; a resume of another experiment, of nothing, or from
-//! a damaged checkpoint is refused with exit 2 and keeps the checkpoint.
+//! uninterrupted run, trials.csv included, and so does a design streamed part by part; a
+//! resume of another experiment, of nothing, or from a damaged checkpoint is refused with
+//! exit 2 and keeps the checkpoint.
 
 mod common;
 
@@ -248,4 +249,76 @@ fn resume_is_refused_where_runs_write_no_checkpoints() {
     );
     assert!(stderr.contains("--checkpoint-seconds"), "{stderr}");
     assert!(!d.join("never").exists());
+}
+
+/// A run of design points streamed part by part checkpoints after whole parts (its spools'
+/// lengths and the robustness digests) and resumes to the same bytes, robustness.csv and
+/// discovery.csv included.
+#[test]
+fn a_streamed_design_run_resumes_after_its_last_whole_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/configs/robustness.toml"
+    ))
+    .unwrap();
+    fs::write(d.join("long.toml"), text).unwrap();
+    let small = ["--trials", "40", "--set", "latin_hypercube.points=60"];
+    let mut whole = vec!["run", "long.toml", "--no-progress", "--out", "whole"];
+    whole.extend(small);
+    run_ok(d, &whole);
+
+    let mut extra = vec!["--checkpoint-seconds", "0"];
+    extra.extend(small);
+    let child = start(d, "stopped", &extra);
+    let checkpoint = checkpoint_of(d, "stopped");
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&checkpoint).unwrap()).unwrap();
+    assert!(json["streamed"]["parts_done"].as_u64().unwrap() >= 1);
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("parts of the design"), "{stderr}");
+
+    let mut resume = vec![
+        "run",
+        "long.toml",
+        "--no-progress",
+        "--out",
+        "stopped",
+        "--resume",
+    ];
+    resume.extend(small);
+    run_ok(d, &resume);
+    for file in [
+        "summary.csv",
+        "effects.csv",
+        "scenarios.csv",
+        "timeseries.csv",
+        "robustness.csv",
+        "discovery.csv",
+    ] {
+        let (x, y) = (
+            fs::read(d.join("whole").join(file)).unwrap(),
+            fs::read(d.join("stopped").join(file)).unwrap(),
+        );
+        assert!(x == y, "{file} differs after the resume");
+    }
+    let mut names: Vec<String> = fs::read_dir(d.join("stopped"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.starts_with('.') && n != "checkpoint.json"),
+        "{names:?}"
+    );
+    assert!(staging_left(d).is_empty());
 }

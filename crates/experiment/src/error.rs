@@ -60,14 +60,14 @@ pub enum Error {
     /// The run was stopped from outside (Ctrl-C, SIGTERM) before it finished; its last
     /// checkpoint, if it wrote one, is kept for `run --resume`.
     #[error("{}", match checkpoint {
-        Some((done, total)) => format!(
-            "stopped; the checkpoint after {done} of {total} trials per arm is kept: run the same command with --resume to go on from there"
+        Some(done) => format!(
+            "stopped; the checkpoint after {done} is kept: run the same command with --resume to go on from there"
         ),
         None => "stopped before the end (no checkpoint yet); nothing was written".to_string(),
     })]
     Interrupted {
-        /// The trials per arm the kept checkpoint holds, and of how many.
-        checkpoint: Option<(u64, u64)>,
+        /// What the kept checkpoint holds ("1984 of 20000 trials per arm").
+        checkpoint: Option<String>,
     },
     /// A broken internal invariant: a bug, not the user's input.
     #[error("internal error (please report it): {0}")]

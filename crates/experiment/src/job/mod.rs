@@ -51,54 +51,154 @@ pub(crate) fn run_with<S: Simulator>(
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Run);
     let threads = run::thread_count(options.threads)?;
     let inputs = [experiment.source.clone()];
-    let checkpoints = options.precision.is_none() && !streams(experiment, options);
-    if options.resume && !checkpoints {
-        return Err(Error::Unusable(format!(
-            "--resume continues a run that wrote checkpoints; a run with {} does not write them yet, so run it again without --resume",
-            if options.precision.is_some() {
-                "a precision target"
-            } else {
-                "design points streamed part by part (no trials.csv)"
-            }
-        )));
-    }
-    if checkpoints {
-        let finished = run_checkpointed(experiment, options, &new_sim, target, &inputs, started)?;
-        return Ok(RunReport {
-            out_dir: finished.0.out_dir,
-            files: finished.0.files,
-            wall_time: finished.0.wall_time,
-            threads,
-            trials: finished.1.trials,
-            precision: None,
-        });
-    }
-    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
-    let (results, finished) = if streams(experiment, options) {
-        // Design points part by part, each part's rows written as it finishes.
-        let parts = experiment.parts(run::ARMS_PER_PART);
-        let mut tables = output::StreamedTables::new(&folder, experiment)?;
-        let results =
-            run::simulate_parts(experiment, options, &new_sim, &parts, |arms, part, r| {
-                tables.add_part(arms, part, r)
-            })?;
-        tables.finish(&mut folder, experiment)?;
-        let finished = commit_run_manifest(folder, experiment, &results, |_| {})?;
-        (results, finished)
-    } else {
+    if options.precision.is_some() {
+        if options.resume {
+            return Err(Error::Unusable(
+                "--resume continues a run that wrote checkpoints; a run with a precision target does not write them yet, so run it again without --resume".into(),
+            ));
+        }
+        let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
         let all = 0..experiment.trials;
         let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
         let finished = write_run_folder(folder, experiment, &results, |_| {})?;
-        (results, finished)
+        return Ok(report(finished, threads, &results));
+    }
+    let (finished, results) = if streams(experiment, options) {
+        run_streamed(experiment, options, &new_sim, target, &inputs, started)?
+    } else {
+        run_checkpointed(experiment, options, &new_sim, target, &inputs, started)?
     };
-    Ok(RunReport {
+    Ok(report(finished, threads, &results))
+}
+
+fn report(finished: output::Finished, threads: usize, results: &Results) -> RunReport {
+    RunReport {
         out_dir: finished.out_dir,
         files: finished.files,
         wall_time: finished.wall_time,
         threads,
         trials: results.trials,
-        precision: results.precision,
-    })
+        precision: results.precision.clone(),
+    }
+}
+
+/// The staging folder of this run: a new one, or with `options.resume` the one a stopped run
+/// of the same target left, with its checkpoint checked against this run (`keep_rows`: whether
+/// it writes trials.csv; `streamed`: whether it streams its parts).
+fn folder_and_checkpoint(
+    experiment: &Experiment,
+    options: &RunOptions,
+    target: PathBuf,
+    inputs: &[PathBuf],
+    started: Started,
+    keep_rows: bool,
+    streamed: bool,
+) -> Result<(JobFolder, Option<output::Checkpoint>)> {
+    if experiment.arm_count() == 0 {
+        // As the runner says it, before the checksum (which reads the arms) or any folder.
+        return Err(Error::Internal(format!(
+            "experiment `{}` has no arms",
+            experiment.name
+        )));
+    }
+    if !options.resume {
+        let folder = JobFolder::create(target, options.force, inputs, started)?;
+        return Ok((folder, None));
+    }
+    let files: &[&str] = if keep_rows {
+        &[output::TRIALS_CSV]
+    } else {
+        &[]
+    };
+    let folder = JobFolder::adopt(target, options.force, inputs, started, files)?;
+    let checksum = run::checksum(experiment, options.pairing);
+    let checkpoint = resumable(&folder, experiment, options, &checksum, keep_rows, streamed)?;
+    Ok((folder, Some(checkpoint)))
+}
+
+/// Stopped from outside: keeps the staging folder if it holds a checkpoint, and says so.
+fn stopped(folder: &mut JobFolder) -> Error {
+    let kept = output::Checkpoint::read(folder.staging_path()).ok();
+    if kept.is_some() {
+        folder.keep_if_stopped();
+    }
+    Error::Interrupted {
+        checkpoint: kept.map(|c| match &c.streamed {
+            Some(state) => format!("{} parts of the design (every trial)", state.parts_done),
+            None => format!("{} of {} trials per arm", c.trials_done, c.trials_per_arm),
+        }),
+    }
+}
+
+/// A run of design points streamed part by part ([`streams`]): each part's rows go to the
+/// spools as it finishes, and after a part that ends at least `options.checkpoint_every`
+/// after the last checkpoint, the spools' lengths and the robustness digests go into a new one.
+fn run_streamed<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    target: PathBuf,
+    inputs: &[PathBuf],
+    started: Started,
+) -> Result<(output::Finished, Results)> {
+    let (mut folder, checkpoint) =
+        folder_and_checkpoint(experiment, options, target, inputs, started, false, true)?;
+    let parts = experiment.parts(run::ARMS_PER_PART);
+    let mut tables = output::StreamedTables::new(&folder, experiment)?;
+    let mut skip = 0;
+    if let Some(state) = checkpoint.as_ref().and_then(|c| c.streamed.as_ref()) {
+        tables.restore(state)?;
+        skip = usize::try_from(state.parts_done)
+            .unwrap_or(usize::MAX)
+            .min(parts.len());
+    }
+    let staging = folder.staging_path().to_path_buf();
+    let checksum = run::checksum(experiment, options.pairing);
+    let mut last_save = std::time::Instant::now();
+    let simulated = run::simulate_parts(
+        experiment,
+        options,
+        new_sim,
+        &parts,
+        skip,
+        |index, arms, part, r| {
+            tables.add_part(arms, part, r)?;
+            let done = index + 1;
+            if done < parts.len() && last_save.elapsed() >= options.checkpoint_every {
+                let state = tables.state(done as u64)?;
+                output::Checkpoint::new(
+                    &experiment.name,
+                    experiment.seed,
+                    checksum.clone(),
+                    experiment.trials,
+                    experiment.trials,
+                    options.pairing,
+                    None,
+                    Vec::new(),
+                    Some(state),
+                )
+                .write(&staging)?;
+                last_save = std::time::Instant::now();
+            }
+            Ok(())
+        },
+    );
+    let results = match simulated {
+        Err(e) if e.is_interrupted() => return Err(stopped(&mut folder)),
+        other => other?,
+    };
+    remove_checkpoint(&folder)?;
+    tables.finish(&mut folder, experiment)?;
+    let finished = commit_run_manifest(folder, experiment, &results, |_| {})?;
+    Ok((finished, results))
+}
+
+fn remove_checkpoint(folder: &JobFolder) -> Result<()> {
+    let checkpoint = folder.staging_path().join(output::CHECKPOINT_JSON);
+    if checkpoint.exists() {
+        std::fs::remove_file(&checkpoint).map_err(Error::io("cannot remove", &checkpoint))?;
+    }
+    Ok(())
 }
 
 /// A run of every arm at once without a precision target: segment by segment, with a
@@ -114,41 +214,32 @@ fn run_checkpointed<S: Simulator>(
     started: Started,
 ) -> Result<(output::Finished, Results)> {
     let keep_rows = experiment.write_trials || options.write_trials;
-    if experiment.arm_count() == 0 {
-        // As the runner says it, before the checksum (which reads the arms) or any folder.
-        return Err(Error::Internal(format!(
-            "experiment `{}` has no arms",
-            experiment.name
-        )));
-    }
+    let (mut folder, checkpoint) = folder_and_checkpoint(
+        experiment, options, target, inputs, started, keep_rows, false,
+    )?;
     let checksum = run::checksum(experiment, options.pairing);
-    let (mut folder, start, writer) = if options.resume {
-        let files: &[&str] = if keep_rows {
-            &[output::TRIALS_CSV]
-        } else {
-            &[]
-        };
-        let folder = JobFolder::adopt(target, options.force, inputs, started, files)?;
-        let checkpoint = resumable(&folder, experiment, options, &checksum, keep_rows)?;
-        let writer = match checkpoint.trials_csv_bytes {
-            Some(bytes) => Some(output::TrialsWriter::resume(
-                &folder.path_of(output::TRIALS_CSV),
-                experiment,
-                bytes,
-            )?),
-            None => None,
-        };
-        (folder, (checkpoint.trials_done, checkpoint.arms), writer)
-    } else {
-        let mut folder = JobFolder::create(target, options.force, inputs, started)?;
-        let writer = match keep_rows {
-            true => Some(output::TrialsWriter::create(
-                &folder.add(output::TRIALS_CSV),
-                experiment,
-            )?),
-            false => None,
-        };
-        (folder, (0, run::empty_stats(experiment)), writer)
+    let (start, writer) = match checkpoint {
+        Some(c) => {
+            let writer = match c.trials_csv_bytes {
+                Some(bytes) => Some(output::TrialsWriter::resume(
+                    &folder.path_of(output::TRIALS_CSV),
+                    experiment,
+                    bytes,
+                )?),
+                None => None,
+            };
+            ((c.trials_done, c.arms), writer)
+        }
+        None => {
+            let writer = match keep_rows {
+                true => Some(output::TrialsWriter::create(
+                    &folder.add(output::TRIALS_CSV),
+                    experiment,
+                )?),
+                false => None,
+            };
+            ((0, run::empty_stats(experiment)), writer)
+        }
     };
     let staging = folder.staging_path().to_path_buf();
     let writer = std::cell::RefCell::new(writer);
@@ -173,30 +264,20 @@ fn run_checkpointed<S: Simulator>(
             options.pairing,
             bytes,
             arms.to_vec(),
+            None,
         )
         .write(&staging)
     };
     let rows: Option<RowSink> = if keep_rows { Some(&mut sink) } else { None };
     let results = match run::simulate_checkpointed(experiment, options, new_sim, rows, start, save)
     {
-        Err(e) if e.is_interrupted() => {
-            let kept = output::Checkpoint::read(&staging).ok();
-            if kept.is_some() {
-                folder.keep_if_stopped();
-            }
-            return Err(Error::Interrupted {
-                checkpoint: kept.map(|c| (c.trials_done, c.trials_per_arm)),
-            });
-        }
+        Err(e) if e.is_interrupted() => return Err(stopped(&mut folder)),
         other => other?,
     };
     if let Some(writer) = writer.into_inner() {
         writer.finish()?;
     }
-    let checkpoint = staging.join(output::CHECKPOINT_JSON);
-    if checkpoint.exists() {
-        std::fs::remove_file(&checkpoint).map_err(Error::io("cannot remove", &checkpoint))?;
-    }
+    remove_checkpoint(&folder)?;
     let finished = write_run_folder(folder, experiment, &results, |_| {})?;
     Ok((finished, results))
 }
@@ -208,6 +289,7 @@ fn resumable(
     options: &RunOptions,
     checksum: &str,
     keep_rows: bool,
+    streamed: bool,
 ) -> Result<output::Checkpoint> {
     let path = folder.path_of(output::CHECKPOINT_JSON);
     let refuse =
@@ -237,7 +319,18 @@ fn resumable(
             if keep_rows { "would" } else { "would not" }
         )));
     }
-    if c.arms.len() != experiment.arm_count() {
+    if c.streamed.is_some() != streamed {
+        return Err(refuse(format!(
+            "the stopped run {} its design points part by part and this one {}: give the same --trials-csv",
+            if c.streamed.is_some() {
+                "streamed"
+            } else {
+                "did not stream"
+            },
+            if streamed { "would" } else { "would not" }
+        )));
+    }
+    if !streamed && c.arms.len() != experiment.arm_count() {
         return Err(refuse(format!(
             "it holds {} arms, the experiment {}",
             c.arms.len(),

@@ -7,6 +7,7 @@
 //! so that a kill at any moment leaves either the previous checkpoint or the new one whole.
 
 use super::folder::write_json;
+use super::streamed::StreamState;
 use crate::run::Pairing;
 use crate::text::hex;
 use crate::{Error, Result};
@@ -41,7 +42,11 @@ pub struct Checkpoint {
     pub pairing: Pairing,
     /// The length in bytes of trials.csv after the rows of those trials, if the run writes it.
     pub trials_csv_bytes: Option<u64>,
+    /// Every arm's statistics over those trials (empty for a streamed run).
     pub arms: Vec<ArmStats>,
+    /// For a run streamed part by part: the parts finished (each with every trial) and the
+    /// state of its tables; `trials_done` is then every trial.
+    pub streamed: Option<StreamState>,
     /// SHA-256 over everything above: a damaged checkpoint is refused, not merged.
     pub sha256: String,
 }
@@ -57,6 +62,7 @@ struct Covered<'a> {
     pairing: Pairing,
     trials_csv_bytes: Option<u64>,
     arms: &'a [ArmStats],
+    streamed: &'a Option<StreamState>,
 }
 
 impl Checkpoint {
@@ -71,6 +77,7 @@ impl Checkpoint {
         pairing: Pairing,
         trials_csv_bytes: Option<u64>,
         arms: Vec<ArmStats>,
+        streamed: Option<StreamState>,
     ) -> Self {
         let mut c = Checkpoint {
             format: CHECKPOINT_FORMAT.into(),
@@ -84,6 +91,7 @@ impl Checkpoint {
             pairing,
             trials_csv_bytes,
             arms,
+            streamed,
             sha256: String::new(),
         };
         c.sha256 = c.digest();
@@ -100,6 +108,7 @@ impl Checkpoint {
             pairing: self.pairing,
             trials_csv_bytes: self.trials_csv_bytes,
             arms: &self.arms,
+            streamed: &self.streamed,
         };
         // Plain data always serialises.
         hex(&Sha256::digest(

@@ -43,6 +43,7 @@ pub use manifest::{
 pub(crate) use manifest::{commit_with_manifest, sensitivity_manifest};
 pub use partial::{FileDigest, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION, PARTIAL_JSON, Partial};
 pub(crate) use partial::{copy_csv, write_partial};
+pub use streamed::StreamState;
 pub(crate) use streamed::StreamedTables;
 pub(crate) use tables::{TrialsWriter, write_summary, write_tables};
 

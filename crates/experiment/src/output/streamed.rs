@@ -15,7 +15,8 @@ use crate::analysis::robustness::{ArmDigest, arm_effects};
 use crate::run::Results;
 use crate::spec::Experiment;
 use crate::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use stats::PairedSummary;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -56,6 +57,79 @@ impl Spool {
             }
         };
         Ok((writer, path))
+    }
+
+    /// Writes out what is buffered; the header and each family's spool length (`None`: no
+    /// spool yet).
+    fn state(&mut self) -> Result<SpoolState> {
+        let mut lengths = Vec::with_capacity(self.writers.len());
+        for (writer, path) in self.writers.iter_mut().zip(&self.paths) {
+            lengths.push(match writer {
+                Some(w) => {
+                    w.flush().map_err(Error::io("cannot write", path))?;
+                    Some(
+                        w.get_ref()
+                            .get_ref()
+                            .metadata()
+                            .map_err(Error::io("cannot inspect", path))?
+                            .len(),
+                    )
+                }
+                None => None,
+            });
+        }
+        Ok(SpoolState {
+            header: self.header.clone(),
+            lengths,
+        })
+    }
+
+    /// Goes back to `state`: spools cut to their lengths then and reopened after them, spools
+    /// made since removed.
+    fn restore(&mut self, state: &SpoolState) -> Result<()> {
+        if state.lengths.len() != self.paths.len() {
+            return Err(Error::Unusable(format!(
+                "cannot resume: the checkpoint has {} spools of {}, the experiment {}",
+                state.lengths.len(),
+                self.name,
+                self.paths.len()
+            )));
+        }
+        self.header = state.header.clone();
+        for ((writer, path), length) in self.writers.iter_mut().zip(&self.paths).zip(&state.lengths)
+        {
+            *writer = None;
+            let Some(length) = *length else {
+                if path.exists() {
+                    std::fs::remove_file(path).map_err(Error::io("cannot remove", path))?;
+                }
+                continue;
+            };
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(Error::io("cannot open", path))?;
+            let now = file
+                .metadata()
+                .map_err(Error::io("cannot inspect", path))?
+                .len();
+            if now < length {
+                return Err(Error::Unusable(format!(
+                    "cannot resume: {} holds {now} bytes, fewer than the {length} its checkpoint counts",
+                    path.display()
+                )));
+            }
+            file.set_len(length)
+                .map_err(Error::io("cannot cut", path))?;
+            std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+                .map_err(Error::io("cannot open", path))?;
+            *writer = Some(
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(BufWriter::new(file)),
+            );
+        }
+        Ok(())
     }
 
     /// Appends `rows` to `family`'s spool.
@@ -131,6 +205,80 @@ fn record_bytes(record: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, csv::Error> {
     writer.into_inner().map_err(|e| e.into_error().into())
 }
 
+/// A spool's state at a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpoolState {
+    /// The header line taken from the rows, once a row was written.
+    pub header: Option<Vec<u8>>,
+    /// Each family's spool length in bytes (`None`: none yet).
+    pub lengths: Vec<Option<u64>>,
+}
+
+/// A streamed run's tables at a checkpoint: what [`StreamedTables`] needs to go on after the
+/// parts done so far.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamState {
+    /// Parts finished, in [`Experiment::parts`] order.
+    pub parts_done: u64,
+    /// summary, timeseries, effects and scenarios, in that order.
+    pub spools: Vec<SpoolState>,
+    /// Every arm's robustness digest ([`ArmDigest`]), its numbers as their bit patterns so
+    /// that they come back exactly.
+    pub digests: Vec<(Vec<Option<u64>>, Vec<PairedBits>)>,
+}
+
+/// A [`PairedSummary`] with its numbers as bit patterns.
+pub type PairedBits = (u64, [Option<u64>; 6]);
+
+fn bits(x: Option<f64>) -> Option<u64> {
+    x.map(f64::to_bits)
+}
+
+fn unbits(x: Option<u64>) -> Option<f64> {
+    x.map(f64::from_bits)
+}
+
+fn digest_bits(d: &ArmDigest) -> (Vec<Option<u64>>, Vec<PairedBits>) {
+    let effects = d
+        .effects
+        .iter()
+        .map(|e| {
+            (
+                e.n,
+                [
+                    bits(e.baseline_mean),
+                    bits(e.scenario_mean),
+                    bits(e.diff),
+                    bits(e.diff_ci95_low),
+                    bits(e.diff_ci95_high),
+                    bits(e.rel_change),
+                ],
+            )
+        })
+        .collect();
+    (d.means.iter().map(|m| bits(*m)).collect(), effects)
+}
+
+fn digest_of_bits((means, effects): &(Vec<Option<u64>>, Vec<PairedBits>)) -> ArmDigest {
+    ArmDigest {
+        means: means.iter().map(|m| unbits(*m)).collect(),
+        effects: effects
+            .iter()
+            .map(|(n, [b, s, d, lo, hi, rel])| PairedSummary {
+                n: *n,
+                baseline_mean: unbits(*b),
+                scenario_mean: unbits(*s),
+                diff: unbits(*d),
+                diff_ci95_low: unbits(*lo),
+                diff_ci95_high: unbits(*hi),
+                rel_change: unbits(*rel),
+            })
+            .collect(),
+    }
+}
+
 /// The tables of a streamed run while its parts finish.
 pub(crate) struct StreamedTables {
     /// The spool slot of every arm: the rank of its named arm ("family") among the named
@@ -191,6 +339,38 @@ impl StreamedTables {
                 .record(family, &self.scenario_table.record(arm, stats))?;
             self.digests[whole] = ArmDigest::of(stats, &effects, &self.metrics);
         }
+        Ok(())
+    }
+
+    /// The state to write into a checkpoint after `parts_done` parts (buffers written out).
+    pub fn state(&mut self, parts_done: u64) -> Result<StreamState> {
+        Ok(StreamState {
+            parts_done,
+            spools: vec![
+                self.summary.state()?,
+                self.timeseries.state()?,
+                self.effects.state()?,
+                self.scenarios.state()?,
+            ],
+            digests: self.digests.iter().map(digest_bits).collect(),
+        })
+    }
+
+    /// Goes back to a checkpoint's `state` (in a stopped run's adopted staging folder).
+    pub fn restore(&mut self, state: &StreamState) -> Result<()> {
+        if state.spools.len() != 4 || state.digests.len() != self.digests.len() {
+            return Err(Error::Unusable(format!(
+                "cannot resume: the checkpoint holds {} tables and {} arms, the experiment 4 and {}",
+                state.spools.len(),
+                state.digests.len(),
+                self.digests.len()
+            )));
+        }
+        self.summary.restore(&state.spools[0])?;
+        self.timeseries.restore(&state.spools[1])?;
+        self.effects.restore(&state.spools[2])?;
+        self.scenarios.restore(&state.spools[3])?;
+        self.digests = state.digests.iter().map(digest_of_bits).collect();
         Ok(())
     }
 

@@ -177,20 +177,23 @@ pub(crate) fn simulate_trials<S: Simulator>(
 /// part's statistics (about 200 KB an arm, per worker) stay small.
 pub const ARMS_PER_PART: usize = 128;
 
-/// Runs every trial of the arms part by part (`parts`, from [`Experiment::parts`]), handing
-/// each part (its arms, the part as an experiment, its statistics) to `on_part` before the
-/// next starts, so that memory holds one part's statistics at a time. No precision target and
-/// no trial rows. Returns the run's [`Results`] without arms.
+/// Runs every trial of the arms part by part (`parts`, from [`Experiment::parts`]; the first
+/// `skip` are done already), handing each part (its index, its arms, the part as an
+/// experiment, its statistics) to `on_part` before the next starts, so that memory holds one
+/// part's statistics at a time. No precision target and no trial rows. Returns the run's
+/// [`Results`] without arms.
 pub(crate) fn simulate_parts<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
     new_sim: &(impl Fn() -> S + Sync),
     parts: &[Vec<usize>],
-    mut on_part: impl FnMut(&[usize], &Experiment, &Results) -> Result<()>,
+    skip: usize,
+    mut on_part: impl FnMut(usize, &[usize], &Experiment, &Results) -> Result<()>,
 ) -> Result<Results> {
     let threads = thread_count(options.threads)?;
     let trials = experiment.trials;
     let progress = options.progress.start(trials * parts.len() as u64);
+    progress.advance(trials * skip as u64);
     let results = |arms| Results {
         arms,
         threads,
@@ -198,7 +201,7 @@ pub(crate) fn simulate_parts<S: Simulator>(
         trials,
         precision: None,
     };
-    for arms in parts {
+    for (index, arms) in parts.iter().enumerate().skip(skip) {
         let part = experiment.part(arms);
         let stats = runner::execute(
             &part,
@@ -209,7 +212,7 @@ pub(crate) fn simulate_parts<S: Simulator>(
             None,
             0..trials,
         )?;
-        on_part(arms, &part, &results(stats))?;
+        on_part(index, arms, &part, &results(stats))?;
     }
     progress.finish();
     Ok(results(Vec::new()))
