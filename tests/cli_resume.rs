@@ -219,24 +219,52 @@ fn a_stopped_run_says_how_to_resume_and_refused_resumes_keep_its_checkpoint() {
     assert!(staging_left(d).is_empty(), "{:?}", staging_left(d));
 }
 
+/// A run with a precision target checkpoints inside its batches, and a resume must keep the
+/// target: it then stops where the uninterrupted run stops, with the same bytes.
 #[test]
-fn resume_is_refused_where_runs_write_no_checkpoints() {
+fn a_precision_run_resumes_in_its_batch_and_keeps_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("long.toml"),
+        LONG.replace("trials = 6000", "trials = 500"),
+    )
+    .unwrap();
+    let target = ["--precision", "open_war=0.01"];
+    let mut whole = vec!["run", "long.toml", "--no-progress", "--out", "whole"];
+    whole.extend(target);
+    let printed = run_ok(d, &whole);
+    assert!(printed.contains("precision: open_war"), "{printed}");
+
+    let mut extra = vec!["--checkpoint-seconds", "0"];
+    extra.extend(target);
+    let mut child = start(d, "killed", &extra);
+    let checkpoint = checkpoint_of(d, "killed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(trials_done(&checkpoint) > 0);
+    let base = [
+        "run",
+        "long.toml",
+        "--no-progress",
+        "--out",
+        "killed",
+        "--resume",
+    ];
+    let mut other = base.to_vec();
+    other.extend(["--precision", "open_war=0.02"]);
+    assert!(fails_with_2(d, &other).contains("precision target"));
+    let mut same = base.to_vec();
+    same.extend(target);
+    assert_eq!(run_ok(d, &same).lines().last(), printed.lines().last());
+    assert_same(d, "whole", "killed");
+}
+
+#[test]
+fn bad_checkpoint_intervals_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::write(d.join("long.toml"), LONG).unwrap();
-    let stderr = fails_with_2(
-        d,
-        &[
-            "run",
-            "long.toml",
-            "--resume",
-            "--precision",
-            "open_war=0.05",
-            "--out",
-            "never",
-        ],
-    );
-    assert!(stderr.contains("precision target"), "{stderr}");
     let stderr = fails_with_2(
         d,
         &[

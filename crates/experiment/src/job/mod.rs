@@ -51,18 +51,6 @@ pub(crate) fn run_with<S: Simulator>(
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Run);
     let threads = run::thread_count(options.threads)?;
     let inputs = [experiment.source.clone()];
-    if options.precision.is_some() {
-        if options.resume {
-            return Err(Error::Unusable(
-                "--resume continues a run that wrote checkpoints; a run with a precision target does not write them yet, so run it again without --resume".into(),
-            ));
-        }
-        let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
-        let all = 0..experiment.trials;
-        let results = simulate_into(&mut folder, experiment, options, &new_sim, all)?;
-        let finished = write_run_folder(folder, experiment, &results, |_| {})?;
-        return Ok(report(finished, threads, &results));
-    }
     let (finished, results) = if streams(experiment, options) {
         run_streamed(experiment, options, &new_sim, target, &inputs, started)?
     } else {
@@ -125,7 +113,10 @@ fn stopped(folder: &mut JobFolder) -> Error {
     Error::Interrupted {
         checkpoint: kept.map(|c| match &c.streamed {
             Some(state) => format!("{} parts of the design (every trial)", state.parts_done),
-            None => format!("{} of {} trials per arm", c.trials_done, c.trials_per_arm),
+            None if c.trials_done <= c.trials_per_arm => {
+                format!("{} of {} trials per arm", c.trials_done, c.trials_per_arm)
+            }
+            None => format!("{} trials per arm (precision batches)", c.trials_done),
         }),
     }
 }
@@ -173,6 +164,7 @@ fn run_streamed<S: Simulator>(
                     experiment.trials,
                     experiment.trials,
                     options.pairing,
+                    None,
                     None,
                     Vec::new(),
                     Some(state),
@@ -263,6 +255,7 @@ fn run_checkpointed<S: Simulator>(
             done,
             options.pairing,
             bytes,
+            options.precision.as_ref().map(output::precision_key),
             arms.to_vec(),
             None,
         )
@@ -302,9 +295,27 @@ fn resumable(
             &checksum[..12]
         )));
     }
-    if c.trials_per_arm != experiment.trials || c.trials_done > c.trials_per_arm {
+    let precision = options.precision.as_ref().map(output::precision_key);
+    if c.precision != precision {
         return Err(refuse(format!(
-            "it counts {} of {} trials, and this run has {}",
+            "the stopped run had {} and this one {}: give the same [precision] or --precision",
+            c.precision
+                .as_deref()
+                .map_or("no precision target".into(), |p| format!(
+                    "precision target {p}"
+                )),
+            precision
+                .as_deref()
+                .map_or("none".into(), |p| p.to_string())
+        )));
+    }
+    let cap = options
+        .precision
+        .as_ref()
+        .map_or(experiment.trials, |p| p.max_trials.max(experiment.trials));
+    if c.trials_per_arm != experiment.trials || c.trials_done > cap {
+        return Err(refuse(format!(
+            "it counts {} trials of {} per arm, and this run has {}",
             c.trials_done, c.trials_per_arm, experiment.trials
         )));
     }

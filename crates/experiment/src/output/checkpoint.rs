@@ -23,6 +23,15 @@ pub const CHECKPOINT_FORMAT: &str = "deescalate-checkpoint";
 /// Bumped whenever the layout of checkpoint.json or of the accumulators changes.
 pub const CHECKPOINT_FORMAT_VERSION: u32 = 1;
 
+/// The precision target as a checkpoint records it (exactly: Rust prints the shortest
+/// decimal that reads back as the same half-width).
+pub fn precision_key(p: &crate::spec::Precision) -> String {
+    format!(
+        "{} half-width {} within {} trials",
+        p.metric, p.half_width, p.max_trials
+    )
+}
+
 /// A run's statistics over trials `[0, trials_done)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,12 +45,17 @@ pub struct Checkpoint {
     /// SHA-256 of the resolved experiment and pairing ([`crate::run::checksum`]): a resumed
     /// run must be the same experiment.
     pub checksum: String,
+    /// The experiment's trials per arm.
     pub trials_per_arm: u64,
-    /// Trials `[0, trials_done)` of every arm are in the statistics.
+    /// Trials `[0, trials_done)` of every arm are in the statistics (with a precision
+    /// target, up to its cap).
     pub trials_done: u64,
     pub pairing: Pairing,
     /// The length in bytes of trials.csv after the rows of those trials, if the run writes it.
     pub trials_csv_bytes: Option<u64>,
+    /// The precision target the run stops at ([`precision_key`]), if any:
+    /// a resume must stop where the stopped run would have.
+    pub precision: Option<String>,
     /// Every arm's statistics over those trials (empty for a streamed run).
     pub arms: Vec<ArmStats>,
     /// For a run streamed part by part: the parts finished (each with every trial) and the
@@ -61,6 +75,7 @@ struct Covered<'a> {
     trials_done: u64,
     pairing: Pairing,
     trials_csv_bytes: Option<u64>,
+    precision: &'a Option<String>,
     arms: &'a [ArmStats],
     streamed: &'a Option<StreamState>,
 }
@@ -76,6 +91,7 @@ impl Checkpoint {
         trials_done: u64,
         pairing: Pairing,
         trials_csv_bytes: Option<u64>,
+        precision: Option<String>,
         arms: Vec<ArmStats>,
         streamed: Option<StreamState>,
     ) -> Self {
@@ -90,6 +106,7 @@ impl Checkpoint {
             trials_done,
             pairing,
             trials_csv_bytes,
+            precision,
             arms,
             streamed,
             sha256: String::new(),
@@ -107,6 +124,7 @@ impl Checkpoint {
             trials_done: self.trials_done,
             pairing: self.pairing,
             trials_csv_bytes: self.trials_csv_bytes,
+            precision: &self.precision,
             arms: &self.arms,
             streamed: &self.streamed,
         };

@@ -30,7 +30,7 @@ mod tables;
 #[cfg(test)]
 mod tests;
 
-pub use checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_JSON, Checkpoint};
+pub use checkpoint::{CHECKPOINT_FORMAT, CHECKPOINT_JSON, Checkpoint, precision_key};
 pub use columns::HEADLINE_METRICS;
 pub use csv::write_rows;
 pub(crate) use csv::{create_csv, write_record};

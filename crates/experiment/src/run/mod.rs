@@ -242,8 +242,12 @@ pub(crate) fn execute_with_rows<S: Simulator>(
 /// Runs every trial of every arm from trial `start` on (whose statistics over `[0, start)`
 /// are `done`), in segments of whole chunks sized to take about `every` each, handing rows to
 /// `sink` if given and the statistics so far to `save` after a segment that ends at least
-/// `every` after the last save, the last segment excepted (a checkpoint). The segments change nothing in the result: the statistics merge exactly and
-/// rows come in (trial, arm) order either way. No precision target.
+/// `every` after the last save, the run's last segment excepted (a checkpoint). With a
+/// precision target the trials come in batches as [`batches`] runs them (the file's trials,
+/// then doubling the total up to the cap, stopping once the target is met), checked at each
+/// batch's end; a resumed run starts in the batch that holds `start`. The segments change
+/// nothing in the result: the statistics merge exactly and rows come in (trial, arm) order
+/// either way.
 pub(crate) fn simulate_checkpointed<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
@@ -253,48 +257,81 @@ pub(crate) fn simulate_checkpointed<S: Simulator>(
     mut save: impl FnMut(u64, &[ArmStats]) -> Result<()>,
 ) -> Result<Results> {
     let threads = thread_count(options.threads)?;
-    let trials = experiment.trials;
-    let progress = options.progress.start(trials);
+    let cap = options
+        .precision
+        .as_ref()
+        .map_or(experiment.trials, |p| p.max_trials.max(experiment.trials));
+    // The batch ends: the file's trials, then doubling up to the cap (one batch without a
+    // precision target); the first batch is the one that holds `start`.
+    let mut target = experiment.trials;
+    let mut batch = 1;
+    while target < start.min(cap) {
+        target = target.saturating_mul(2).min(cap);
+        batch += 1;
+    }
+    let progress = options.progress.start(target);
     progress.advance(start);
     // Every arm made once for all segments.
     let experiment = &*experiment.all_held();
     let mut total = done;
     let mut next = start;
+    let mut outcome = None;
     // The first segment is a chunk per worker; later ones as many as fit in `every`.
     let mut segment = CHUNK_TRIALS * threads as u64;
     let mut last_save = Instant::now();
-    while next < trials {
-        let range = next..(next + segment).min(trials);
-        let began = Instant::now();
-        let rows: Option<RowSink> = sink.as_mut().map(|s| &mut **s as RowSink);
-        let arms = runner::execute(
-            experiment,
-            options.pairing,
-            threads,
-            &progress,
-            new_sim,
-            rows,
-            range.clone(),
-        )?;
-        for (acc, arm) in total.iter_mut().zip(&arms) {
-            acc.merge(arm);
+    loop {
+        progress.set_length(target);
+        while next < target {
+            let range = next..(next + segment).min(target);
+            let began = Instant::now();
+            let rows: Option<RowSink> = sink.as_mut().map(|s| &mut **s as RowSink);
+            let arms = runner::execute(
+                experiment,
+                options.pairing,
+                threads,
+                &progress,
+                new_sim,
+                rows,
+                range.clone(),
+            )?;
+            for (acc, arm) in total.iter_mut().zip(&arms) {
+                acc.merge(arm);
+            }
+            next = range.end;
+            let last = options.precision.is_none() && next == target;
+            if !last && last_save.elapsed() >= options.checkpoint_every {
+                save(next, &total)?;
+                last_save = Instant::now();
+            }
+            let per_trial = began.elapsed().as_secs_f64() / (range.end - range.start) as f64;
+            let fit =
+                (options.checkpoint_every.as_secs_f64() / per_trial.max(1e-9)).min(1e12) as u64;
+            segment = fit.max(1).next_multiple_of(CHUNK_TRIALS);
         }
-        next = range.end;
-        if next < trials && last_save.elapsed() >= options.checkpoint_every {
-            save(next, &total)?;
-            last_save = Instant::now();
+        let Some(p) = &options.precision else { break };
+        let achieved = widest_half_width(&total, p.metric_index);
+        let met = achieved.is_some_and(|h| h <= p.half_width);
+        outcome = Some(PrecisionOutcome {
+            metric: p.metric.clone(),
+            half_width_target: p.half_width,
+            max_trials: p.max_trials,
+            half_width_achieved: achieved,
+            met,
+            batches: batch,
+        });
+        if met || target >= cap {
+            break;
         }
-        let per_trial = began.elapsed().as_secs_f64() / (range.end - range.start) as f64;
-        let fit = (options.checkpoint_every.as_secs_f64() / per_trial.max(1e-9)).min(1e12) as u64;
-        segment = fit.max(1).next_multiple_of(CHUNK_TRIALS);
+        target = target.saturating_mul(2).min(cap);
+        batch += 1;
     }
     progress.finish();
     Ok(Results {
         arms: total,
         threads,
         pairing: options.pairing,
-        trials,
-        precision: None,
+        trials: next,
+        precision: outcome,
     })
 }
 
