@@ -103,6 +103,21 @@ pub struct PrecisionOutcome {
     pub batches: u32,
 }
 
+impl PrecisionOutcome {
+    /// Target `p` checked on `arms` after `batches` batches.
+    fn of(p: &Precision, arms: &[ArmStats], batches: u32) -> Self {
+        let achieved = widest_half_width(arms, p.metric_index);
+        PrecisionOutcome {
+            metric: p.metric.clone(),
+            half_width_target: p.half_width,
+            max_trials: p.max_trials,
+            half_width_achieved: achieved,
+            met: achieved.is_some_and(|h| h <= p.half_width),
+            batches,
+        }
+    }
+}
+
 /// One trial of one arm, as a trials.csv row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrialRow {
@@ -309,16 +324,9 @@ pub(crate) fn simulate_checkpointed<S: Simulator>(
             segment = fit.max(1).next_multiple_of(CHUNK_TRIALS);
         }
         let Some(p) = &options.precision else { break };
-        let achieved = widest_half_width(&total, p.metric_index);
-        let met = achieved.is_some_and(|h| h <= p.half_width);
-        outcome = Some(PrecisionOutcome {
-            metric: p.metric.clone(),
-            half_width_target: p.half_width,
-            max_trials: p.max_trials,
-            half_width_achieved: achieved,
-            met,
-            batches: batch,
-        });
+        let checked = PrecisionOutcome::of(p, &total, batch);
+        let met = checked.met;
+        outcome = Some(checked);
         if met || target >= cap {
             break;
         }
@@ -384,16 +392,9 @@ fn batches<S: Simulator>(
         done = target;
         count += 1;
         let Some(p) = &options.precision else { break };
-        let achieved = widest_half_width(&total, p.metric_index);
-        let met = achieved.is_some_and(|h| h <= p.half_width);
-        outcome = Some(PrecisionOutcome {
-            metric: p.metric.clone(),
-            half_width_target: p.half_width,
-            max_trials: p.max_trials,
-            half_width_achieved: achieved,
-            met,
-            batches: count,
-        });
+        let checked = PrecisionOutcome::of(p, &total, count);
+        let met = checked.met;
+        outcome = Some(checked);
         let cap = p.max_trials.max(experiment.trials);
         if met || done >= cap {
             break;
