@@ -21,6 +21,12 @@ pub(crate) fn format_number(x: f64) -> String {
     if x == x.trunc() && x.abs() < WHOLE_LIMIT {
         return (x as i64).to_string();
     }
+    by_rounding(x)
+}
+
+/// The rule of [`format_number`] for any finite number: rounded, then Rust's shortest exact
+/// decimal.
+fn by_rounding(x: f64) -> String {
     let rounded = if x.abs() >= 1e5 {
         x.round()
     } else {
@@ -70,19 +76,6 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The general rule of [`format_number`], without its shortcut for whole numbers.
-    fn by_rounding(x: f64) -> String {
-        let rounded = if x.abs() >= 1e5 {
-            x.round()
-        } else {
-            round_significant(x, SIGNIFICANT_DIGITS)
-        };
-        if rounded == 0.0 {
-            return "0".to_string();
-        }
-        format!("{rounded}")
-    }
 
     #[test]
     fn whole_numbers_print_as_the_general_rule_prints_them() {

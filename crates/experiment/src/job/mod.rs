@@ -17,6 +17,7 @@ use crate::run::{self, PrecisionOutcome, Results, RowSink, RunOptions, Simulator
 use crate::spec::Experiment;
 use crate::{Error, Result};
 use model::Trial;
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -81,7 +82,7 @@ fn folder_and_checkpoint(
     started: Started,
     keep_rows: bool,
     streamed: bool,
-) -> Result<(JobFolder, Option<output::Checkpoint>)> {
+) -> Result<(JobFolder, Option<output::Checkpoint>, OnceCell<String>)> {
     if experiment.arm_count() == 0 {
         // As the runner says it, before the checksum (which reads the arms) or any folder.
         return Err(Error::Internal(format!(
@@ -89,9 +90,10 @@ fn folder_and_checkpoint(
             experiment.name
         )));
     }
+    let checksum = OnceCell::new();
     if !options.resume {
         let folder = JobFolder::create(target, options.force, inputs, started)?;
-        return Ok((folder, None));
+        return Ok((folder, None, checksum));
     }
     let files: &[&str] = if keep_rows {
         &[output::TRIALS_CSV]
@@ -99,9 +101,56 @@ fn folder_and_checkpoint(
         &[]
     };
     let folder = JobFolder::adopt(target, options.force, inputs, started, files)?;
-    let checksum = run::checksum(experiment, options.pairing);
-    let checkpoint = resumable(&folder, experiment, options, &checksum, keep_rows, streamed)?;
-    Ok((folder, Some(checkpoint)))
+    let sum = checksum.get_or_init(|| run::checksum(experiment, options.pairing));
+    let checkpoint = resumable(&folder, experiment, options, sum, keep_rows, streamed)?;
+    Ok((folder, Some(checkpoint), checksum))
+}
+
+/// Where and of what a run writes its checkpoints. The experiment's checksum is computed
+/// when the first checkpoint is written (a short run writes none), once.
+struct Checkpoints<'a> {
+    experiment: &'a Experiment,
+    options: &'a RunOptions,
+    staging: PathBuf,
+    checksum: OnceCell<String>,
+}
+
+impl<'a> Checkpoints<'a> {
+    fn new(
+        experiment: &'a Experiment,
+        options: &'a RunOptions,
+        folder: &JobFolder,
+        checksum: OnceCell<String>,
+    ) -> Self {
+        Checkpoints {
+            experiment,
+            options,
+            staging: folder.staging_path().to_path_buf(),
+            checksum,
+        }
+    }
+
+    /// Writes the checkpoint after `trials_done` trials per arm.
+    fn write(
+        &self,
+        trials_done: u64,
+        trials_csv_bytes: Option<u64>,
+        arms: Vec<stats::ArmStats>,
+        streamed: Option<output::StreamState>,
+    ) -> Result<()> {
+        let (e, o) = (self.experiment, self.options);
+        let checksum = self.checksum.get_or_init(|| run::checksum(e, o.pairing));
+        output::Checkpoint::new(
+            e,
+            o,
+            checksum.clone(),
+            trials_done,
+            trials_csv_bytes,
+            arms,
+            streamed,
+        )
+        .write(&self.staging)
+    }
 }
 
 /// Stopped from outside: keeps the staging folder if it holds a checkpoint, and says so.
@@ -132,7 +181,7 @@ fn run_streamed<S: Simulator>(
     inputs: &[PathBuf],
     started: Started,
 ) -> Result<(output::Finished, Results)> {
-    let (mut folder, checkpoint) =
+    let (mut folder, checkpoint, checksum) =
         folder_and_checkpoint(experiment, options, target, inputs, started, false, true)?;
     let parts = experiment.parts(run::ARMS_PER_PART);
     let mut tables = output::StreamedTables::new(&folder, experiment)?;
@@ -143,8 +192,7 @@ fn run_streamed<S: Simulator>(
             .unwrap_or(usize::MAX)
             .min(parts.len());
     }
-    let staging = folder.staging_path().to_path_buf();
-    let checksum = run::checksum(experiment, options.pairing);
+    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum);
     let mut last_save = std::time::Instant::now();
     let simulated = run::simulate_parts(
         experiment,
@@ -157,19 +205,8 @@ fn run_streamed<S: Simulator>(
             let done = index + 1;
             if done < parts.len() && last_save.elapsed() >= options.checkpoint_every {
                 let state = tables.state(done as u64)?;
-                output::Checkpoint::new(
-                    &experiment.name,
-                    experiment.seed,
-                    checksum.clone(),
-                    experiment.trials,
-                    experiment.trials,
-                    options.pairing,
-                    None,
-                    None,
-                    Vec::new(),
-                    Some(state),
-                )
-                .write(&staging)?;
+                let all = experiment.trials;
+                checkpoints.write(all, None, Vec::new(), Some(state))?;
                 last_save = std::time::Instant::now();
             }
             Ok(())
@@ -193,9 +230,9 @@ fn remove_checkpoint(folder: &JobFolder) -> Result<()> {
     Ok(())
 }
 
-/// A run of every arm at once without a precision target: segment by segment, with a
-/// checkpoint in the staging folder after each (about every `options.checkpoint_every`), from
-/// the checkpoint of a stopped run with `options.resume`. Stopped from outside, it keeps the
+/// A run of every arm at once (with a precision target too): segment by segment, with a
+/// checkpoint in the staging folder about every `options.checkpoint_every`, from the
+/// checkpoint of a stopped run with `options.resume`. Stopped from outside, it keeps the
 /// staging folder and its checkpoint and says so ([`Error::Interrupted`]).
 fn run_checkpointed<S: Simulator>(
     experiment: &Experiment,
@@ -206,10 +243,9 @@ fn run_checkpointed<S: Simulator>(
     started: Started,
 ) -> Result<(output::Finished, Results)> {
     let keep_rows = experiment.write_trials || options.write_trials;
-    let (mut folder, checkpoint) = folder_and_checkpoint(
+    let (mut folder, checkpoint, checksum) = folder_and_checkpoint(
         experiment, options, target, inputs, started, keep_rows, false,
     )?;
-    let checksum = run::checksum(experiment, options.pairing);
     let (start, writer) = match checkpoint {
         Some(c) => {
             let writer = match c.trials_csv_bytes {
@@ -233,7 +269,7 @@ fn run_checkpointed<S: Simulator>(
             ((0, run::empty_stats(experiment)), writer)
         }
     };
-    let staging = folder.staging_path().to_path_buf();
+    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum);
     let writer = std::cell::RefCell::new(writer);
     let mut sink = |rows: &[TrialRow]| {
         writer
@@ -241,29 +277,26 @@ fn run_checkpointed<S: Simulator>(
             .as_mut()
             .map_or(Ok(()), |w| w.write_rows(rows))
     };
-    let save = |done: u64, arms: &[stats::ArmStats]| {
+    let mut save = |done: u64, arms: &[stats::ArmStats]| {
         let bytes = writer
             .borrow_mut()
             .as_mut()
             .map(output::TrialsWriter::flushed_len)
             .transpose()?;
-        output::Checkpoint::new(
-            &experiment.name,
-            experiment.seed,
-            checksum.clone(),
-            experiment.trials,
-            done,
-            options.pairing,
-            bytes,
-            options.precision.as_ref().map(output::precision_key),
-            arms.to_vec(),
-            None,
-        )
-        .write(&staging)
+        checkpoints.write(done, bytes, arms.to_vec(), None)
     };
     let rows: Option<RowSink> = if keep_rows { Some(&mut sink) } else { None };
-    let results = match run::simulate_checkpointed(experiment, options, new_sim, rows, start, save)
-    {
+    let trials = start.0..experiment.trials;
+    let simulated = run::simulate_checkpointed(
+        experiment,
+        options,
+        new_sim,
+        rows,
+        trials,
+        start,
+        Some(&mut save),
+    );
+    let results = match simulated {
         Err(e) if e.is_interrupted() => return Err(stopped(&mut folder)),
         other => other?,
     };
@@ -319,27 +352,23 @@ fn resumable(
             c.trials_done, c.trials_per_arm, experiment.trials
         )));
     }
-    if c.trials_csv_bytes.is_some() != keep_rows {
-        return Err(refuse(format!(
-            "the stopped run {} trials.csv and this one {}: give the same --trials-csv",
-            if c.trials_csv_bytes.is_some() {
-                "wrote"
-            } else {
-                "did not write"
-            },
-            if keep_rows { "would" } else { "would not" }
-        )));
-    }
-    if c.streamed.is_some() != streamed {
-        return Err(refuse(format!(
-            "the stopped run {} its design points part by part and this one {}: give the same --trials-csv",
-            if c.streamed.is_some() {
-                "streamed"
-            } else {
-                "did not stream"
-            },
-            if streamed { "would" } else { "would not" }
-        )));
+    // trials.csv, and whether design points stream (which trials.csv decides), as they were.
+    let modes = [
+        (c.trials_csv_bytes.is_some(), keep_rows, "wrote trials.csv"),
+        (
+            c.streamed.is_some(),
+            streamed,
+            "streamed its design points part by part",
+        ),
+    ];
+    for (was, now, what) in modes {
+        if was != now {
+            return Err(refuse(format!(
+                "the stopped run {}{what} and this one would{}: give the same --trials-csv",
+                if was { "" } else { "never " },
+                if now { "" } else { " not" }
+            )));
+        }
     }
     if !streamed && c.arms.len() != experiment.arm_count() {
         return Err(refuse(format!(

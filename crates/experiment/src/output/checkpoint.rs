@@ -8,7 +8,8 @@
 
 use super::folder::write_json;
 use super::streamed::StreamState;
-use crate::run::Pairing;
+use crate::run::{Pairing, RunOptions};
+use crate::spec::Experiment;
 use crate::text::hex;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -81,17 +82,14 @@ struct Covered<'a> {
 }
 
 impl Checkpoint {
-    /// A checkpoint with its digest.
-    #[allow(clippy::too_many_arguments)]
+    /// The checkpoint of a run of `experiment` with `options` (whose resolved experiment has
+    /// SHA-256 `checksum`) after `trials_done` trials per arm, with its digest.
     pub fn new(
-        experiment: &str,
-        seed: u64,
+        experiment: &Experiment,
+        options: &RunOptions,
         checksum: String,
-        trials_per_arm: u64,
         trials_done: u64,
-        pairing: Pairing,
         trials_csv_bytes: Option<u64>,
-        precision: Option<String>,
         arms: Vec<ArmStats>,
         streamed: Option<StreamState>,
     ) -> Self {
@@ -99,14 +97,14 @@ impl Checkpoint {
             format: CHECKPOINT_FORMAT.into(),
             format_version: CHECKPOINT_FORMAT_VERSION,
             tool_version: env!("CARGO_PKG_VERSION").into(),
-            experiment: experiment.into(),
-            seed,
+            experiment: experiment.name.clone(),
+            seed: experiment.seed,
             checksum,
-            trials_per_arm,
+            trials_per_arm: experiment.trials,
             trials_done,
-            pairing,
+            pairing: options.pairing,
             trials_csv_bytes,
-            precision,
+            precision: options.precision.as_ref().map(precision_key),
             arms,
             streamed,
             sha256: String::new(),

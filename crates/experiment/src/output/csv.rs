@@ -13,6 +13,29 @@ pub(crate) fn create_csv(path: &Path) -> Result<csv::Writer<BufWriter<File>>> {
     Ok(csv::Writer::from_writer(BufWriter::new(file)))
 }
 
+/// Opens the file a stopped run left at `path` for appending after its first `bytes` (what
+/// its checkpoint counts; anything written after is cut).
+pub(crate) fn reopen_at(path: &Path, bytes: u64) -> Result<File> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(Error::io("cannot open", path))?;
+    let len = file
+        .metadata()
+        .map_err(Error::io("cannot inspect", path))?
+        .len();
+    if len < bytes {
+        return Err(Error::Unusable(format!(
+            "cannot resume: {} holds {len} bytes, fewer than the {bytes} its checkpoint counts",
+            path.display()
+        )));
+    }
+    file.set_len(bytes).map_err(Error::io("cannot cut", path))?;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
+        .map_err(Error::io("cannot open", path))?;
+    Ok(file)
+}
+
 /// Writes `rows` (with a header from the row type) to a new CSV file at `path`.
 pub(crate) fn write_csv<R: Serialize>(
     path: &Path,

@@ -9,6 +9,7 @@
 //! bytes a run holding every arm would write. Robustness keeps one small [`ArmDigest`] per
 //! arm.
 
+use super::csv::reopen_at;
 use super::tables::{EFFECT_COLUMNS, ScenarioTable, effect_rows, summary_rows, timeseries_rows};
 use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
 use crate::analysis::robustness::{ArmDigest, arm_effects};
@@ -105,24 +106,7 @@ impl Spool {
                 }
                 continue;
             };
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(Error::io("cannot open", path))?;
-            let now = file
-                .metadata()
-                .map_err(Error::io("cannot inspect", path))?
-                .len();
-            if now < length {
-                return Err(Error::Unusable(format!(
-                    "cannot resume: {} holds {now} bytes, fewer than the {length} its checkpoint counts",
-                    path.display()
-                )));
-            }
-            file.set_len(length)
-                .map_err(Error::io("cannot cut", path))?;
-            std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
-                .map_err(Error::io("cannot open", path))?;
+            let file = reopen_at(path, length)?;
             *writer = Some(
                 csv::WriterBuilder::new()
                     .has_headers(false)

@@ -1,7 +1,7 @@
 //! The CSV files: summary, timeseries, effects and trials.
 
 use super::columns::{HEADLINE_METRICS, Num};
-use super::csv::{create_csv, write_csv, write_csv_or_header, write_record};
+use super::csv::{create_csv, reopen_at, write_csv, write_csv_or_header, write_record};
 use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
 use crate::analysis::robustness::{ArmDigest, arm_effects};
 use crate::run::{Pairing, Results, TrialRow};
@@ -359,24 +359,7 @@ impl TrialsWriter {
     /// the rows of the trials its checkpoint holds; rows written after it are cut) and goes on
     /// after them.
     pub fn resume(path: &Path, experiment: &Experiment, bytes: u64) -> Result<Self> {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(Error::io("cannot open", path))?;
-        let len = file
-            .metadata()
-            .map_err(Error::io("cannot inspect", path))?
-            .len();
-        if len < bytes {
-            return Err(Error::Unusable(format!(
-                "cannot resume: {} holds {len} bytes, fewer than the {bytes} its checkpoint counts",
-                path.display()
-            )));
-        }
-        file.set_len(bytes).map_err(Error::io("cannot cut", path))?;
-        let mut file = file;
-        std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0))
-            .map_err(Error::io("cannot open", path))?;
+        let file = reopen_at(path, bytes)?;
         Ok(TrialsWriter {
             writer: ::csv::Writer::from_writer(BufWriter::new(file)),
             arm_ids: Self::arm_ids(experiment),

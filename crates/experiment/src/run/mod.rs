@@ -170,7 +170,9 @@ pub(crate) fn simulate_rows_with<S: Simulator>(
 }
 
 /// Runs trial indices `trials` of every arm (all of them, or one shard's), handing rows to
-/// `sink` if given, with progress reported over those trials.
+/// `sink` if given, with progress reported over those trials; with a precision target (only
+/// ever from trial 0) in batches until it is met ([`simulate_checkpointed`], without
+/// checkpoints).
 pub(crate) fn simulate_trials<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
@@ -178,14 +180,12 @@ pub(crate) fn simulate_trials<S: Simulator>(
     sink: Option<RowSink>,
     trials: Range<u64>,
 ) -> Result<Results> {
-    let threads = thread_count(options.threads)?;
-    let progress = options.progress.start(trials.end - trials.start);
-    let results = batches(
-        experiment, options, threads, &progress, new_sim, sink, trials,
-    )?;
-    progress.finish();
-    Ok(results)
+    let fresh = (0, runner::empty_stats(experiment));
+    simulate_checkpointed(experiment, options, new_sim, sink, trials, fresh, None)
 }
+
+/// Where a checkpointed run hands its statistics so far (trials run, every arm's statistics).
+pub(crate) type Save<'a> = &'a mut dyn FnMut(u64, &[ArmStats]) -> Result<()>;
 
 /// Arms per part of a streamed run ([`simulate_parts`]): enough that the effects baseline,
 /// which every part runs again for pairing, costs under 1% more trials; few enough that a
@@ -254,50 +254,60 @@ pub(crate) fn execute_with_rows<S: Simulator>(
     )
 }
 
-/// Runs every trial of every arm from trial `start` on (whose statistics over `[0, start)`
-/// are `done`), in segments of whole chunks sized to take about `every` each, handing rows to
-/// `sink` if given and the statistics so far to `save` after a segment that ends at least
-/// `every` after the last save, the run's last segment excepted (a checkpoint). With a
-/// precision target the trials come in batches as [`batches`] runs them (the file's trials,
-/// then doubling the total up to the cap, stopping once the target is met), checked at each
-/// batch's end; a resumed run starts in the batch that holds `start`. The segments change
-/// nothing in the result: the statistics merge exactly and rows come in (trial, arm) order
-/// either way.
+/// Runs trial indices `trials` of every arm after `prior` (the statistics of the trials this
+/// run ran before, and how many: a resumed run's checkpoint, else none), handing rows to `sink`
+/// if given. With a precision target the trials come in batches (the file's trials, then
+/// doubling the total up to the cap, stopping once the target is met in every arm), checked
+/// at each batch's end; a resumed run starts in the batch that holds `trials.start`. With
+/// `save`, the trials run in segments of whole chunks sized to take about
+/// `options.checkpoint_every` each, and the statistics so far go to `save` after a segment
+/// that ends at least that long after the last save, the run's last segment excepted (a
+/// checkpoint). Segments and batches change nothing in the result: the statistics merge
+/// exactly, trial k always has the same seed, and rows come in (trial, arm) order either way.
 pub(crate) fn simulate_checkpointed<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
     new_sim: &(impl Fn() -> S + Sync),
     mut sink: Option<RowSink>,
-    (start, done): (u64, Vec<ArmStats>),
-    mut save: impl FnMut(u64, &[ArmStats]) -> Result<()>,
+    trials: Range<u64>,
+    (prior, done): (u64, Vec<ArmStats>),
+    mut save: Option<Save>,
 ) -> Result<Results> {
     let threads = thread_count(options.threads)?;
+    let start = trials.start;
     let cap = options
         .precision
         .as_ref()
-        .map_or(experiment.trials, |p| p.max_trials.max(experiment.trials));
-    // The batch ends: the file's trials, then doubling up to the cap (one batch without a
-    // precision target); the first batch is the one that holds `start`.
-    let mut target = experiment.trials;
+        .map_or(trials.end, |p| p.max_trials.max(experiment.trials));
+    // The batch ends: the range's end without a precision target; else the file's trials,
+    // then doubling up to the cap, the first being the one that holds `start`.
+    let mut target = trials.end;
     let mut batch = 1;
-    while target < start.min(cap) {
-        target = target.saturating_mul(2).min(cap);
-        batch += 1;
+    if options.precision.is_some() {
+        target = experiment.trials;
+        while target < start.min(cap) {
+            target = target.saturating_mul(2).min(cap);
+            batch += 1;
+        }
     }
-    let progress = options.progress.start(target);
-    progress.advance(start);
-    // Every arm made once for all segments.
+    let progress = options.progress.start(prior + target - start);
+    progress.advance(prior);
+    // Every arm made once for all segments and batches.
     let experiment = &*experiment.all_held();
     let mut total = done;
     let mut next = start;
     let mut outcome = None;
-    // The first segment is a chunk per worker; later ones as many as fit in `every`.
-    let mut segment = CHUNK_TRIALS * threads as u64;
+    // Without checkpoints a batch is one segment; with them the first segment is a chunk per
+    // worker and later ones as many as fit in `checkpoint_every`.
+    let mut segment = match save {
+        Some(_) => CHUNK_TRIALS * threads as u64,
+        None => u64::MAX,
+    };
     let mut last_save = Instant::now();
     loop {
-        progress.set_length(target);
+        progress.set_length(prior + target - start);
         while next < target {
-            let range = next..(next + segment).min(target);
+            let range = next..next.saturating_add(segment).min(target);
             let began = Instant::now();
             let rows: Option<RowSink> = sink.as_mut().map(|s| &mut **s as RowSink);
             let arms = runner::execute(
@@ -313,9 +323,10 @@ pub(crate) fn simulate_checkpointed<S: Simulator>(
                 acc.merge(arm);
             }
             next = range.end;
+            let Some(save) = save.as_mut() else { continue };
             let last = options.precision.is_none() && next == target;
             if !last && last_save.elapsed() >= options.checkpoint_every {
-                save(next, &total)?;
+                save(prior + next - start, &total)?;
                 last_save = Instant::now();
             }
             let per_trial = began.elapsed().as_secs_f64() / (range.end - range.start) as f64;
@@ -338,7 +349,7 @@ pub(crate) fn simulate_checkpointed<S: Simulator>(
         arms: total,
         threads,
         pairing: options.pairing,
-        trials: next,
+        trials: prior + next - start,
         precision: outcome,
     })
 }
@@ -349,64 +360,6 @@ fn widest_half_width(arms: &[ArmStats], metric: usize) -> Option<f64> {
         let s = arm.metrics()[metric].summary(&model::METRICS[metric]);
         let half = (s.ci95_high? - s.ci95_low?) / 2.0;
         Some(widest.max(half))
-    })
-}
-
-/// Runs trial indices `trials` of every arm, or with a precision target (only ever from trial 0)
-/// in batches (`trials`, then doubling the total, capped at `max_trials`) until the target is
-/// met in every arm. Trial k always has the same seed, so results depend only on which trials
-/// ran.
-fn batches<S: Simulator>(
-    experiment: &Experiment,
-    options: &RunOptions,
-    threads: usize,
-    progress: &Progress,
-    new_sim: &(impl Fn() -> S + Sync),
-    mut rows: Option<RowSink>,
-    trials: Range<u64>,
-) -> Result<Results> {
-    // Every arm made once for all batches, not once per batch.
-    let experiment = &*experiment.all_held();
-    let mut total = runner::empty_stats(experiment);
-    let mut done = trials.start;
-    let mut target = trials.end;
-    let mut outcome = None;
-    let mut count = 0;
-    loop {
-        progress.set_length(target - trials.start);
-        let keep = rows.is_some();
-        let mut forward = |r: &[TrialRow]| rows.as_mut().map_or(Ok(()), |sink| sink(r));
-        let sink: Option<RowSink> = if keep { Some(&mut forward) } else { None };
-        let arms = runner::execute(
-            experiment,
-            options.pairing,
-            threads,
-            progress,
-            new_sim,
-            sink,
-            done..target,
-        )?;
-        for (acc, arm) in total.iter_mut().zip(&arms) {
-            acc.merge(arm);
-        }
-        done = target;
-        count += 1;
-        let Some(p) = &options.precision else { break };
-        let checked = PrecisionOutcome::of(p, &total, count);
-        let met = checked.met;
-        outcome = Some(checked);
-        let cap = p.max_trials.max(experiment.trials);
-        if met || done >= cap {
-            break;
-        }
-        target = done.saturating_mul(2).min(cap);
-    }
-    Ok(Results {
-        arms: total,
-        threads,
-        pairing: options.pairing,
-        trials: done - trials.start,
-        precision: outcome,
     })
 }
 
