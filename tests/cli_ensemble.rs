@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fails_with_2, read_csv, run_ok};
+use common::{DESIGN_TABLES, assert_same_files, fails_with_2, read_csv, run_ok};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -349,23 +349,7 @@ fn ensemble_shards_merge_into_the_single_run_without_the_file() {
     // The partial results carry the members: the merge needs no ensemble file.
     fs::remove_file(d.join("members.csv")).unwrap();
     run_ok(d, &["merge", "part1", "part2", "--out", "merged"]);
-    for file in [
-        "summary.csv",
-        "effects.csv",
-        "scenarios.csv",
-        "timeseries.csv",
-        "robustness.csv",
-        "discovery.csv",
-    ] {
-        let (a, b) = (
-            fs::read(d.join("whole").join(file)).unwrap(),
-            fs::read(d.join("merged").join(file)).unwrap(),
-        );
-        assert!(
-            a == b,
-            "{file} differs between the single run and the merge"
-        );
-    }
+    assert_same_files(&d.join("whole"), &d.join("merged"), &DESIGN_TABLES);
 }
 
 #[test]

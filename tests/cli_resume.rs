@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{fails_with_2, run_ok};
+use common::{DESIGN_TABLES, assert_same_files, fails_with_2, run_ok};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -82,16 +82,7 @@ fn trials_done(checkpoint: &Path) -> u64 {
 }
 
 fn assert_same(dir: &Path, a: &str, b: &str) {
-    for file in FILES {
-        let (x, y) = (
-            fs::read(dir.join(a).join(file)).unwrap(),
-            fs::read(dir.join(b).join(file)).unwrap(),
-        );
-        assert!(
-            !x.is_empty() && x == y,
-            "{file} differs between {a} and {b}"
-        );
-    }
+    assert_same_files(&dir.join(a), &dir.join(b), &FILES);
 }
 
 fn staging_left(dir: &Path) -> Vec<String> {
@@ -323,20 +314,7 @@ fn a_streamed_design_run_resumes_after_its_last_whole_part() {
     ];
     resume.extend(small);
     run_ok(d, &resume);
-    for file in [
-        "summary.csv",
-        "effects.csv",
-        "scenarios.csv",
-        "timeseries.csv",
-        "robustness.csv",
-        "discovery.csv",
-    ] {
-        let (x, y) = (
-            fs::read(d.join("whole").join(file)).unwrap(),
-            fs::read(d.join("stopped").join(file)).unwrap(),
-        );
-        assert!(x == y, "{file} differs after the resume");
-    }
+    assert_same_files(&d.join("whole"), &d.join("stopped"), &DESIGN_TABLES);
     let mut names: Vec<String> = fs::read_dir(d.join("stopped"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

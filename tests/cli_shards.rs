@@ -2,6 +2,9 @@
 //! single run's CSV files byte for byte; parts that do not fit together, bad --shard values and
 //! sharded precision runs exit 2 with a message saying what is wrong, and write nothing.
 
+mod common;
+
+use common::{DESIGN_TABLES, assert_same_files};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -144,22 +147,6 @@ impl Setup {
     }
 }
 
-fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
-    for file in files {
-        let (x, y) = (
-            fs::read(a.join(file)).unwrap(),
-            fs::read(b.join(file)).unwrap(),
-        );
-        assert!(!x.is_empty(), "{file} is empty");
-        assert!(
-            x == y,
-            "{file} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
-}
-
 #[test]
 fn three_shards_merged_in_any_order_equal_the_single_run() {
     let setup = Setup::new(SWEPT);
@@ -219,14 +206,7 @@ fn a_streamed_design_run_equals_its_merged_shards() {
     let whole = setup.whole("whole", &small);
     let parts = setup.shards(2, "part", &small);
     let merged = setup.merge(&parts, "merged");
-    let files = [
-        "summary.csv",
-        "effects.csv",
-        "scenarios.csv",
-        "timeseries.csv",
-        "robustness.csv",
-        "discovery.csv",
-    ];
+    let files = DESIGN_TABLES;
     assert_same_files(&whole, &merged, &files);
     let mut names: Vec<String> = fs::read_dir(&whole)
         .unwrap()

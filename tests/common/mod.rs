@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -44,3 +45,30 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<csv::StringRecord>) {
         .collect();
     (header, reader.records().map(Result::unwrap).collect())
 }
+
+/// Asserts that each of `files` is non-empty in folder `a` and the same bytes in `b`.
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for file in files {
+        let (x, y) = (
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+        );
+        assert!(!x.is_empty(), "{file} is empty");
+        assert!(
+            x == y,
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// The tables of a run with design points (no trials.csv).
+pub const DESIGN_TABLES: [&str; 6] = [
+    "summary.csv",
+    "effects.csv",
+    "scenarios.csv",
+    "timeseries.csv",
+    "robustness.csv",
+    "discovery.csv",
+];
