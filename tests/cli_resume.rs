@@ -328,3 +328,56 @@ fn a_streamed_design_run_resumes_after_its_last_whole_part() {
     );
     assert!(staging_left(d).is_empty());
 }
+
+/// The arguments of running shard `k` of long.toml into `out`.
+fn shard<'a>(out: &'a str, k: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "run",
+        "long.toml",
+        "--no-progress",
+        "--out",
+        out,
+        "--shard",
+        k,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn a_killed_shard_resumes_to_the_same_partial_result_and_refuses_another_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("long.toml"), LONG).unwrap();
+    run_ok(d, &shard("whole", "2/2", &[]));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deescalate"))
+        .current_dir(d)
+        .args(shard(
+            "killed",
+            "2/2",
+            &["--threads", "1", "--checkpoint-seconds", "0"],
+        ))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let checkpoint = checkpoint_of(d, "killed");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let done = trials_done(&checkpoint);
+    assert!(done > 0 && done < 3000, "{done}");
+    // Shard 1's trials are not shard 2's: refused, kept.
+    let err = fails_with_2(d, &shard("killed", "1/2", &["--resume"]));
+    assert!(err.contains("same --shard"), "{err}");
+    run_ok(d, &shard("killed", "2/2", &["--resume"]));
+    assert_same_files(&d.join("whole"), &d.join("killed"), &["trials.csv"]);
+    let stats = |out: &str| {
+        let json: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(d.join(out).join("partial.json")).unwrap())
+                .unwrap();
+        (json["arms"].clone(), json["statistics_sha256"].clone())
+    };
+    assert_eq!(stats("whole"), stats("killed"));
+    assert!(staging_left(d).is_empty(), "{:?}", staging_left(d));
+}

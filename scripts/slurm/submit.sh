@@ -109,7 +109,10 @@ outdir=$(cd "$outdir" && pwd)
     echo "# Shard \$SLURM_ARRAY_TASK_ID of $shards of $name (written by scripts/slurm/submit.sh)."
     echo 'set -euo pipefail'
     echo 'k=${SLURM_ARRAY_TASK_ID:?run this as a task of a job array (sbatch --array=1-N)}'
-    printf 'exec %q run %q --shard "$k/%s" --out %q/shards/"$k" --force --no-progress --threads "${SLURM_CPUS_PER_TASK:-1}"' \
+    echo '# A requeued or resubmitted task goes on from the checkpoint its killed attempt left.'
+    printf 'resume=(); for c in %q/shards/."$k".partial-*/checkpoint.json; do [ -f "$c" ] && resume=(--resume); done\n' \
+        "$outdir"
+    printf 'exec %q run %q --shard "$k/%s" --out %q/shards/"$k" --force --no-progress --threads "${SLURM_CPUS_PER_TASK:-1}" "${resume[@]}"' \
         "$bin" "$config" "$shards" "$outdir"
     for arg in "${run_args[@]}"; do printf ' %q' "$arg"; done
     echo

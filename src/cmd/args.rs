@@ -3,7 +3,7 @@
 
 use super::progress;
 use clap::Args;
-use experiment::run::{Pairing, RunOptions};
+use experiment::run::{DEFAULT_MAX_HOURS, Limits, Pairing, RunOptions};
 use experiment::spec::{self, ConfigError, EnsembleFile, Experiment, Overrides, SetOverride};
 use std::path::{Path, PathBuf};
 
@@ -87,6 +87,43 @@ impl JobArgs {
             precision: None,
             ..RunOptions::default()
         }
+    }
+}
+
+/// How long and how large a run may be; a run estimated beyond them is refused at once.
+#[derive(Debug, Args)]
+pub(crate) struct LimitArgs {
+    /// Refuse a run estimated to take longer than this many hours on its threads.
+    #[arg(long, value_name = "H", default_value_t = DEFAULT_MAX_HOURS, value_parser = parse_hours)]
+    max_hours: f64,
+    /// Memory the run may use (e.g. 4GiB, 500MB; default: what the machine has available:
+    /// free memory, the cgroup's limit and ulimit -v, the least of them).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
+}
+
+impl LimitArgs {
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            max_hours: self.max_hours,
+            max_memory: self.max_memory,
+        }
+    }
+}
+
+fn parse_hours(arg: &str) -> Result<f64, String> {
+    match arg.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h.is_finite() => Ok(h),
+        _ => Err(format!("expected a positive number of hours, got `{arg}`")),
+    }
+}
+
+fn parse_size(arg: &str) -> Result<u64, String> {
+    match arg.trim().parse::<bytesize::ByteSize>() {
+        Ok(size) if size.as_u64() > 0 => Ok(size.as_u64()),
+        _ => Err(format!(
+            "expected a size such as 4GiB, 500MB or 2000000000 (bytes), got `{arg}`"
+        )),
     }
 }
 

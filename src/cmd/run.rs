@@ -1,7 +1,7 @@
 //! `run`: an experiment file's arms × trials, written to its folder; `--shard K/N` runs one
 //! shard into a partial result.
 
-use super::args::{ConfigArgs, JobArgs};
+use super::args::{ConfigArgs, JobArgs, LimitArgs};
 use super::print;
 use anyhow::Context;
 use clap::Args;
@@ -19,6 +19,8 @@ pub(crate) struct RunArgs {
     config: ConfigArgs,
     #[command(flatten)]
     job: JobArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Also write trials.csv (one row per trial), as write_trials = true does.
     #[arg(long)]
     trials_csv: bool,
@@ -35,10 +37,10 @@ pub(crate) struct RunArgs {
     /// robustness.csv over the members.
     #[arg(long, value_name = "ENSEMBLE.csv")]
     ensemble: Option<PathBuf>,
-    /// Go on from where a stopped or killed run of the same command left off (its last
-    /// checkpoint, kept in the hidden staging folder beside the output folder); the result is
-    /// byte-identical to an uninterrupted run. Give the same file and options.
-    #[arg(long, conflicts_with = "shard")]
+    /// Go on from where a stopped or killed run (or shard) of the same command left off (its
+    /// last checkpoint, kept in the hidden staging folder beside the output folder); the
+    /// result is byte-identical to an uninterrupted run. Give the same file and options.
+    #[arg(long)]
     resume: bool,
     /// Write a checkpoint for --resume about every S seconds (whole chunks of 64 trials).
     #[arg(long, value_name = "S", default_value_t = 10.0)]
@@ -107,6 +109,7 @@ pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
         },
         resume: args.resume,
         checkpoint_every: checkpoint_every(args.checkpoint_seconds)?,
+        limits: args.limits.limits(),
         ..args.job.options()
     };
     if let Some(shard) = args.shard {

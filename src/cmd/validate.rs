@@ -1,9 +1,9 @@
 //! `validate`: check an experiment file and show what a run would do.
 
-use super::args::ConfigArgs;
+use super::args::{ConfigArgs, LimitArgs};
 use clap::Args;
 use experiment::output;
-use experiment::run::Pairing;
+use experiment::run::{self, Budget, Machine, Pairing, RunOptions};
 use experiment::spec::Experiment;
 use std::io::{self, Write};
 
@@ -15,6 +15,8 @@ pub(crate) struct ValidateArgs {
     /// --ensemble`).
     #[arg(long, value_name = "ENSEMBLE.csv")]
     ensemble: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Arms listed one by one; a larger design is summarised (its listing would run to megabytes).
@@ -24,6 +26,18 @@ const LISTED_ARMS: usize = 100;
 pub(crate) fn validate(args: &ValidateArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let experiment = args.config.load_with(args.ensemble.as_deref())?;
     describe(&experiment, out)?;
+    // What `run` would estimate and refuse, with its defaults (all cores, the file's output
+    // folder), so that a file validate passes does not fail when run.
+    let options = RunOptions {
+        limits: args.limits.limits(),
+        ..RunOptions::for_experiment(&experiment)
+    };
+    let target = output::default_dir(&experiment, output::Job::Run);
+    run::check_precision_reachable(&options, &experiment)?;
+    let budget = Budget::estimate(&experiment, &options, 0..experiment.trials)?;
+    let machine = Machine::probe(&target);
+    writeln!(out, "estimate      {}", budget.describe(&machine))?;
+    budget.check(&options.limits, &machine)?;
     Ok(())
 }
 

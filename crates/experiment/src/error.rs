@@ -54,6 +54,10 @@ pub enum Error {
     /// without `[morris]`): bad input.
     #[error("{0}")]
     Unusable(String),
+    /// A run bigger than this machine can hold or finish in the time allowed (the
+    /// estimates of [`crate::run::Budget`] against its limits): refused before any work.
+    #[error("{0}")]
+    TooBig(String),
     /// The machine could not provide what valid work needs (threads, for example).
     #[error("{0}")]
     Resources(String),
@@ -102,7 +106,8 @@ impl Error {
             Error::Shard(_)
             | Error::TargetExists(_)
             | Error::NotReplaceable { .. }
-            | Error::Unusable(_) => true,
+            | Error::Unusable(_)
+            | Error::TooBig(_) => true,
             // A path the user named that cannot be used as given (missing, not allowed, of the
             // wrong kind); a full disk or a broken device is not the input's fault.
             Error::Io { source, .. } => matches!(

@@ -1,6 +1,6 @@
 //! Everything accumulated for one arm.
 
-use super::metric::{MetricAcc, Summary, welch_interval};
+use super::metric::{BUCKET_BYTES, MetricAcc, Summary, welch_interval};
 use super::paired::{PairedAcc, PairedSummary};
 use super::timeseries::TimeseriesAcc;
 use model::{DayRecord, METRICS, Outcomes};
@@ -31,6 +31,24 @@ impl ArmStats {
             },
             timeseries: TimeseriesAcc::new(horizon_days),
         }
+    }
+
+    /// The most histogram buckets `trials` trials can fill in one arm: one per value of each
+    /// metric, at most two for a 0/1 metric, at most every bucket there is.
+    pub fn max_buckets(trials: u64) -> u64 {
+        METRICS
+            .iter()
+            .map(|spec| MetricAcc::max_buckets(spec, trials))
+            .sum()
+    }
+
+    /// The bytes one arm's statistics take, with paired effects, for runs of `horizon_days`
+    /// days and with `buckets` histogram buckets filled over all its metrics.
+    pub fn memory_with(buckets: u64, horizon_days: u32) -> u64 {
+        let fixed = size_of::<ArmStats>()
+            + METRICS.len() * (size_of::<MetricAcc>() + size_of::<PairedAcc>())
+            + TimeseriesAcc::day_bytes() * horizon_days as usize;
+        fixed as u64 + buckets * BUCKET_BYTES
     }
 
     /// Whether this is the baseline arm (no paired effects).

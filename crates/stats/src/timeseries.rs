@@ -66,6 +66,11 @@ impl TimeseriesAcc {
         }
     }
 
+    /// Bytes per day of the horizon.
+    pub(crate) fn day_bytes() -> usize {
+        size_of::<DayAcc>()
+    }
+
     /// Adds one trial's days (one record per day of the horizon; rungs above 5 count as 5).
     pub fn record(&mut self, days: &[DayRecord]) {
         debug_assert_eq!(days.len(), self.days.len(), "one record per day expected");

@@ -51,13 +51,28 @@ pub(crate) fn run_with<S: Simulator>(
     let started = Started::now();
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Run);
     let threads = run::thread_count(options.threads)?;
+    check_budget(experiment, options, 0..experiment.trials, &target)?;
     let inputs = [experiment.source.clone()];
-    let (finished, results) = if streams(experiment, options) {
+    let (finished, results) = if run::streams(experiment, options) {
         run_streamed(experiment, options, &new_sim, target, &inputs, started)?
     } else {
         run_checkpointed(experiment, options, &new_sim, target, &inputs, started)?
     };
     Ok(report(finished, threads, &results))
+}
+
+/// Refuses, before any folder is made, a run of trial indices `trials` that cannot meet its
+/// precision target or that this machine cannot hold or finish in the time allowed.
+pub(crate) fn check_budget(
+    experiment: &Experiment,
+    options: &RunOptions,
+    trials: Range<u64>,
+    target: &std::path::Path,
+) -> Result<run::Budget> {
+    run::check_precision_reachable(options, experiment)?;
+    let budget = run::Budget::estimate(experiment, options, trials)?;
+    budget.check(&options.limits, &run::Machine::probe(target))?;
+    Ok(budget)
 }
 
 fn report(finished: output::Finished, threads: usize, results: &Results) -> RunReport {
@@ -113,6 +128,8 @@ struct Checkpoints<'a> {
     options: &'a RunOptions,
     staging: PathBuf,
     checksum: OnceCell<String>,
+    /// The run's first trial index (0, or a shard's first).
+    trial_start: u64,
 }
 
 impl<'a> Checkpoints<'a> {
@@ -121,16 +138,18 @@ impl<'a> Checkpoints<'a> {
         options: &'a RunOptions,
         folder: &JobFolder,
         checksum: OnceCell<String>,
+        trial_start: u64,
     ) -> Self {
         Checkpoints {
             experiment,
             options,
             staging: folder.staging_path().to_path_buf(),
             checksum,
+            trial_start,
         }
     }
 
-    /// Writes the checkpoint after `trials_done` trials per arm.
+    /// Writes the checkpoint after `trials_done` trials per arm from the first.
     fn write(
         &self,
         trials_done: u64,
@@ -144,7 +163,7 @@ impl<'a> Checkpoints<'a> {
             e,
             o,
             checksum.clone(),
-            trials_done,
+            self.trial_start..self.trial_start + trials_done,
             trials_csv_bytes,
             arms,
             streamed,
@@ -153,8 +172,9 @@ impl<'a> Checkpoints<'a> {
     }
 }
 
-/// Stopped from outside: keeps the staging folder if it holds a checkpoint, and says so.
-fn stopped(folder: &mut JobFolder) -> Error {
+/// Stopped from outside: keeps the staging folder if it holds a checkpoint, and says so
+/// (`planned`: the trials per arm the run or shard was to run).
+fn stopped(folder: &mut JobFolder, planned: u64) -> Error {
     let kept = output::Checkpoint::read(folder.staging_path()).ok();
     if kept.is_some() {
         folder.keep_if_stopped();
@@ -162,8 +182,8 @@ fn stopped(folder: &mut JobFolder) -> Error {
     Error::Interrupted {
         checkpoint: kept.map(|c| match &c.streamed {
             Some(state) => format!("{} parts of the design (every trial)", state.parts_done),
-            None if c.trials_done <= c.trials_per_arm => {
-                format!("{} of {} trials per arm", c.trials_done, c.trials_per_arm)
+            None if c.trials_done <= planned => {
+                format!("{} of {planned} trials per arm", c.trials_done)
             }
             None => format!("{} trials per arm (precision batches)", c.trials_done),
         }),
@@ -192,7 +212,7 @@ fn run_streamed<S: Simulator>(
             .unwrap_or(usize::MAX)
             .min(parts.len());
     }
-    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum);
+    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum, 0);
     let mut last_save = std::time::Instant::now();
     let simulated = run::simulate_parts(
         experiment,
@@ -213,7 +233,7 @@ fn run_streamed<S: Simulator>(
         },
     );
     let results = match simulated {
-        Err(e) if e.is_interrupted() => return Err(stopped(&mut folder)),
+        Err(e) if e.is_interrupted() => return Err(stopped(&mut folder, experiment.trials)),
         other => other?,
     };
     remove_checkpoint(&folder)?;
@@ -230,10 +250,7 @@ fn remove_checkpoint(folder: &JobFolder) -> Result<()> {
     Ok(())
 }
 
-/// A run of every arm at once (with a precision target too): segment by segment, with a
-/// checkpoint in the staging folder about every `options.checkpoint_every`, from the
-/// checkpoint of a stopped run with `options.resume`. Stopped from outside, it keeps the
-/// staging folder and its checkpoint and says so ([`Error::Interrupted`]).
+/// A run of every arm at once (with a precision target too), written as a run folder.
 fn run_checkpointed<S: Simulator>(
     experiment: &Experiment,
     options: &RunOptions,
@@ -242,10 +259,45 @@ fn run_checkpointed<S: Simulator>(
     inputs: &[PathBuf],
     started: Started,
 ) -> Result<(output::Finished, Results)> {
+    let job = (target, inputs, started);
+    let (folder, results) =
+        simulate_resumable(experiment, options, new_sim, job, 0..experiment.trials)?;
+    let finished = write_run_folder(folder, experiment, &results, |_| {})?;
+    Ok((finished, results))
+}
+
+/// Runs trial indices `trials` of every arm (a whole run's, or a shard's) into a new staging
+/// folder for `job` (target, inputs, start), writing trials.csv as rows arrive if asked:
+/// segment by segment, with a checkpoint in the staging folder about every
+/// `options.checkpoint_every`, from the checkpoint of a stopped run with `options.resume`.
+/// Stopped from outside, it keeps the staging folder and its checkpoint and says so
+/// ([`Error::Interrupted`]). Returns the folder (trials.csv finished, no checkpoint left)
+/// for the caller to write its tables or partial result into.
+pub(crate) fn simulate_resumable<S: Simulator>(
+    experiment: &Experiment,
+    options: &RunOptions,
+    new_sim: &(impl Fn() -> S + Sync),
+    (target, inputs, started): (PathBuf, &[PathBuf], Started),
+    trials: Range<u64>,
+) -> Result<(JobFolder, Results)> {
     let keep_rows = experiment.write_trials || options.write_trials;
     let (mut folder, checkpoint, checksum) = folder_and_checkpoint(
         experiment, options, target, inputs, started, keep_rows, false,
     )?;
+    if let Some(c) = checkpoint
+        .as_ref()
+        .filter(|c| c.trial_start != trials.start)
+    {
+        return Err(Error::Unusable(format!(
+            "cannot resume from {}: it holds trials {}..{} and this run runs {}..{}: give the \
+             same --shard as the stopped run",
+            folder.path_of(output::CHECKPOINT_JSON).display(),
+            c.trial_start,
+            c.trial_start + c.trials_done,
+            trials.start,
+            trials.end
+        )));
+    }
     let (start, writer) = match checkpoint {
         Some(c) => {
             let writer = match c.trials_csv_bytes {
@@ -269,7 +321,7 @@ fn run_checkpointed<S: Simulator>(
             ((0, run::empty_stats(experiment)), writer)
         }
     };
-    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum);
+    let checkpoints = Checkpoints::new(experiment, options, &folder, checksum, trials.start);
     let writer = std::cell::RefCell::new(writer);
     let mut sink = |rows: &[TrialRow]| {
         writer
@@ -286,26 +338,27 @@ fn run_checkpointed<S: Simulator>(
         checkpoints.write(done, bytes, arms.to_vec(), None)
     };
     let rows: Option<RowSink> = if keep_rows { Some(&mut sink) } else { None };
-    let trials = start.0..experiment.trials;
+    let remaining = trials.start + start.0..trials.end;
     let simulated = run::simulate_checkpointed(
         experiment,
         options,
         new_sim,
         rows,
-        trials,
+        remaining,
         start,
         Some(&mut save),
     );
     let results = match simulated {
-        Err(e) if e.is_interrupted() => return Err(stopped(&mut folder)),
+        Err(e) if e.is_interrupted() => {
+            return Err(stopped(&mut folder, trials.end - trials.start));
+        }
         other => other?,
     };
     if let Some(writer) = writer.into_inner() {
         writer.finish()?;
     }
     remove_checkpoint(&folder)?;
-    let finished = write_run_folder(folder, experiment, &results, |_| {})?;
-    Ok((finished, results))
+    Ok((folder, results))
 }
 
 /// The checkpoint in an adopted staging folder, if it is of this experiment run the same way.
@@ -378,41 +431,6 @@ fn resumable(
         )));
     }
     Ok(c)
-}
-
-/// Whether a run streams its arms part by part: it has design points, and neither a precision
-/// target (every arm must get the same trials) nor trials.csv (whose rows are in (trial, arm)
-/// order over all arms) needs every arm at once.
-fn streams(experiment: &Experiment, options: &RunOptions) -> bool {
-    !experiment.designs.is_empty()
-        && options.precision.is_none()
-        && !(experiment.write_trials || options.write_trials)
-}
-
-/// Runs trial indices `trials` of every arm, writing trials.csv into `folder` as rows arrive
-/// if the experiment or the options ask for it.
-fn simulate_into<S: Simulator>(
-    folder: &mut JobFolder,
-    experiment: &Experiment,
-    options: &RunOptions,
-    new_sim: &(impl Fn() -> S + Sync),
-    trials: Range<u64>,
-) -> Result<Results> {
-    let keep = experiment.write_trials || options.write_trials;
-    let mut writer = match keep {
-        true => Some(output::TrialsWriter::create(
-            &folder.add(output::TRIALS_CSV),
-            experiment,
-        )?),
-        false => None,
-    };
-    let mut sink = |rows: &[TrialRow]| writer.as_mut().map_or(Ok(()), |w| w.write_rows(rows));
-    let sink: Option<RowSink> = if keep { Some(&mut sink) } else { None };
-    let results = run::simulate_trials(experiment, options, new_sim, sink, trials)?;
-    if let Some(writer) = writer {
-        writer.finish()?;
-    }
-    Ok(results)
 }
 
 /// The one ending of `run` and `merge`: the tables of `results` and the manifest (which

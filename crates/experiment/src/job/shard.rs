@@ -1,8 +1,8 @@
 //! `run --shard K/N`: one shard's trials, written as a partial result (partial.json, and
 //! trials.csv if asked for) for `merge`.
 
-use super::{RunReport, simulate_into};
-use crate::output::{self, Job, JobFolder, Partial, Started};
+use super::{RunReport, simulate_resumable};
+use crate::output::{self, Job, Partial, Started};
 use crate::run::{self, RunOptions, Shard, ShardError, Simulator, checksum};
 use crate::spec::{Experiment, ExperimentSource};
 use crate::{Error, Result};
@@ -47,10 +47,12 @@ pub(crate) fn run_shard_with<S: Simulator>(
     }
     let target = output::target_dir(experiment, options.out.as_deref(), Job::Shard(shard));
     let threads = run::thread_count(options.threads)?;
-    let inputs = [experiment.source.clone()];
-    let mut folder = JobFolder::create(target, options.force, &inputs, started)?;
     let range = shard.trials(experiment.trials);
-    let results = simulate_into(&mut folder, experiment, options, &new_sim, range.clone())?;
+    super::check_budget(experiment, options, range.clone(), &target)?;
+    let inputs = [experiment.source.clone()];
+    let job = (target, &inputs[..], started);
+    let (mut folder, results) =
+        simulate_resumable(experiment, options, &new_sim, job, range.clone())?;
     let trials_csv = match folder.files().iter().any(|f| f == output::TRIALS_CSV) {
         true => Some(digest(&folder.path_of(output::TRIALS_CSV))?),
         false => None,

@@ -22,7 +22,7 @@ pub const CHECKPOINT_JSON: &str = "checkpoint.json";
 /// The `format` field of every checkpoint.json.
 pub const CHECKPOINT_FORMAT: &str = "deescalate-checkpoint";
 /// Bumped whenever the layout of checkpoint.json or of the accumulators changes.
-pub const CHECKPOINT_FORMAT_VERSION: u32 = 1;
+pub const CHECKPOINT_FORMAT_VERSION: u32 = 2;
 
 /// The precision target as a checkpoint records it (exactly: Rust prints the shortest
 /// decimal that reads back as the same half-width).
@@ -33,7 +33,7 @@ pub fn precision_key(p: &crate::spec::Precision) -> String {
     )
 }
 
-/// A run's statistics over trials `[0, trials_done)`.
+/// A run's statistics over trials `[trial_start, trial_start + trials_done)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Checkpoint {
@@ -48,8 +48,10 @@ pub struct Checkpoint {
     pub checksum: String,
     /// The experiment's trials per arm.
     pub trials_per_arm: u64,
-    /// Trials `[0, trials_done)` of every arm are in the statistics (with a precision
-    /// target, up to its cap).
+    /// The first trial the run runs: 0, or a shard's first.
+    pub trial_start: u64,
+    /// Trials `[trial_start, trial_start + trials_done)` of every arm are in the statistics
+    /// (with a precision target, up to its cap).
     pub trials_done: u64,
     pub pairing: Pairing,
     /// The length in bytes of trials.csv after the rows of those trials, if the run writes it.
@@ -73,6 +75,7 @@ struct Covered<'a> {
     seed: u64,
     checksum: &'a str,
     trials_per_arm: u64,
+    trial_start: u64,
     trials_done: u64,
     pairing: Pairing,
     trials_csv_bytes: Option<u64>,
@@ -83,12 +86,12 @@ struct Covered<'a> {
 
 impl Checkpoint {
     /// The checkpoint of a run of `experiment` with `options` (whose resolved experiment has
-    /// SHA-256 `checksum`) after `trials_done` trials per arm, with its digest.
+    /// SHA-256 `checksum`) after trial indices `done` of every arm, with its digest.
     pub fn new(
         experiment: &Experiment,
         options: &RunOptions,
         checksum: String,
-        trials_done: u64,
+        done: std::ops::Range<u64>,
         trials_csv_bytes: Option<u64>,
         arms: Vec<ArmStats>,
         streamed: Option<StreamState>,
@@ -101,7 +104,8 @@ impl Checkpoint {
             seed: experiment.seed,
             checksum,
             trials_per_arm: experiment.trials,
-            trials_done,
+            trial_start: done.start,
+            trials_done: done.end - done.start,
             pairing: options.pairing,
             trials_csv_bytes,
             precision: options.precision.as_ref().map(precision_key),
@@ -119,6 +123,7 @@ impl Checkpoint {
             seed: self.seed,
             checksum: &self.checksum,
             trials_per_arm: self.trials_per_arm,
+            trial_start: self.trial_start,
             trials_done: self.trials_done,
             pairing: self.pairing,
             trials_csv_bytes: self.trials_csv_bytes,

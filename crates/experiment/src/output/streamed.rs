@@ -23,12 +23,17 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// One table's spools: per family a headerless CSV file, created when its first row comes.
+/// Only one is open at a time (rows come family by family, as arms are in order), so that
+/// thousands of named arms do not exhaust the open-file limit.
 struct Spool {
     name: &'static str,
     /// The header line, taken from the first row written (the same for every row type).
     header: Option<Vec<u8>>,
-    writers: Vec<Option<csv::Writer<BufWriter<File>>>>,
+    /// Which families have a spool file.
+    exists: Vec<bool>,
     paths: Vec<PathBuf>,
+    /// The family whose spool is open for appending, and its writer.
+    open: Option<(usize, csv::Writer<BufWriter<File>>)>,
 }
 
 impl Spool {
@@ -36,47 +41,58 @@ impl Spool {
         Spool {
             name,
             header: None,
-            writers: (0..families).map(|_| None).collect(),
+            exists: vec![false; families],
             paths: (0..families)
                 .map(|f| folder.path_of(&format!(".spool-{f:06}-{name}")))
                 .collect(),
+            open: None,
         }
     }
 
-    /// `family`'s spool writer (opened on first use) and its path.
+    /// Writes out and closes the open spool, if any.
+    fn close(&mut self) -> Result<()> {
+        if let Some((family, mut writer)) = self.open.take() {
+            writer
+                .flush()
+                .map_err(Error::io("cannot write", &self.paths[family]))?;
+        }
+        Ok(())
+    }
+
+    /// `family`'s spool writer (the open one, or opened for appending after closing it) and
+    /// its path.
     fn writer(&mut self, family: usize) -> Result<(&mut csv::Writer<BufWriter<File>>, &Path)> {
-        let path = self.paths[family].as_path();
-        let writer = match &mut self.writers[family] {
-            Some(writer) => writer,
-            empty => {
-                let file = File::create(path).map_err(Error::io("cannot create", path))?;
-                empty.insert(
-                    csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(BufWriter::new(file)),
-                )
-            }
-        };
-        Ok((writer, path))
+        if self.open.as_ref().is_none_or(|(f, _)| *f != family) {
+            self.close()?;
+            let path = &self.paths[family];
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .map_err(Error::io("cannot create", path))?;
+            self.exists[family] = true;
+            let writer = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(BufWriter::new(file));
+            self.open = Some((family, writer));
+        }
+        let (_, writer) = self.open.as_mut().expect("opened above");
+        Ok((writer, self.paths[family].as_path()))
     }
 
     /// Writes out what is buffered; the header and each family's spool length (`None`: no
     /// spool yet).
     fn state(&mut self) -> Result<SpoolState> {
-        let mut lengths = Vec::with_capacity(self.writers.len());
-        for (writer, path) in self.writers.iter_mut().zip(&self.paths) {
-            lengths.push(match writer {
-                Some(w) => {
-                    w.flush().map_err(Error::io("cannot write", path))?;
-                    Some(
-                        w.get_ref()
-                            .get_ref()
-                            .metadata()
-                            .map_err(Error::io("cannot inspect", path))?
-                            .len(),
-                    )
-                }
-                None => None,
+        self.close()?;
+        let mut lengths = Vec::with_capacity(self.paths.len());
+        for (exists, path) in self.exists.iter().zip(&self.paths) {
+            lengths.push(match exists {
+                true => Some(
+                    std::fs::metadata(path)
+                        .map_err(Error::io("cannot inspect", path))?
+                        .len(),
+                ),
+                false => None,
             });
         }
         Ok(SpoolState {
@@ -85,8 +101,7 @@ impl Spool {
         })
     }
 
-    /// Goes back to `state`: spools cut to their lengths then and reopened after them, spools
-    /// made since removed.
+    /// Goes back to `state`: spools cut to their lengths then, spools made since removed.
     fn restore(&mut self, state: &SpoolState) -> Result<()> {
         if state.lengths.len() != self.paths.len() {
             return Err(Error::Unusable(format!(
@@ -96,22 +111,18 @@ impl Spool {
                 self.paths.len()
             )));
         }
+        self.close()?;
         self.header = state.header.clone();
-        for ((writer, path), length) in self.writers.iter_mut().zip(&self.paths).zip(&state.lengths)
+        for ((exists, path), length) in self.exists.iter_mut().zip(&self.paths).zip(&state.lengths)
         {
-            *writer = None;
-            let Some(length) = *length else {
-                if path.exists() {
-                    std::fs::remove_file(path).map_err(Error::io("cannot remove", path))?;
+            *exists = length.is_some();
+            match *length {
+                Some(length) => drop(reopen_at(path, length)?),
+                None if path.exists() => {
+                    std::fs::remove_file(path).map_err(Error::io("cannot remove", path))?
                 }
-                continue;
-            };
-            let file = reopen_at(path, length)?;
-            *writer = Some(
-                csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(BufWriter::new(file)),
-            );
+                None => {}
+            }
         }
         Ok(())
     }
@@ -141,16 +152,17 @@ impl Spool {
     /// Writes the table into `folder`: `header` (or the one taken from the rows), then every
     /// family's spool in order; removes the spools.
     fn finish(mut self, folder: &mut JobFolder, header: Option<Vec<u8>>) -> Result<()> {
+        self.close()?;
         let path = folder.add(self.name);
         let file = File::create(&path).map_err(Error::io("cannot create", &path))?;
         let mut out = BufWriter::new(file);
         let header = header.or(self.header.take()).unwrap_or_default();
         out.write_all(&header)
             .map_err(Error::io("cannot write", &path))?;
-        for (writer, spool) in self.writers.into_iter().zip(&self.paths) {
-            let Some(mut writer) = writer else { continue };
-            writer.flush().map_err(Error::io("cannot write", spool))?;
-            drop(writer);
+        for (exists, spool) in self.exists.iter().zip(&self.paths) {
+            if !exists {
+                continue;
+            }
             append_file(spool, &mut out, &path)?;
             std::fs::remove_file(spool).map_err(Error::io("cannot remove", spool))?;
         }

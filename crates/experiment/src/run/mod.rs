@@ -13,6 +13,7 @@
 //! runs this layer and writes the folders.
 
 pub mod bench;
+mod budget;
 pub mod interrupt;
 mod progress;
 mod runner;
@@ -30,6 +31,7 @@ use std::time::{Duration, Instant};
 pub use crate::error::ShardError;
 pub use crate::spec::Pairing;
 pub use crate::spec::Shard;
+pub use budget::{Budget, DEFAULT_MAX_HOURS, Limits, Machine, check_precision_reachable};
 pub use progress::{Progress, ProgressSink};
 pub use runner::CHUNK_TRIALS;
 pub(crate) use runner::{RowSink, Simulator, empty_stats};
@@ -55,6 +57,8 @@ pub struct RunOptions {
     pub checkpoint_every: Duration,
     /// Go on from the checkpoint of a stopped run of the same experiment (`run --resume`).
     pub resume: bool,
+    /// How long and how large the run may be ([`Budget::check`]).
+    pub limits: Limits,
 }
 
 /// The default of [`RunOptions::checkpoint_every`].
@@ -72,6 +76,7 @@ impl Default for RunOptions {
             precision: None,
             checkpoint_every: CHECKPOINT_EVERY,
             resume: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -186,6 +191,15 @@ pub(crate) fn simulate_trials<S: Simulator>(
 
 /// Where a checkpointed run hands its statistics so far (trials run, every arm's statistics).
 pub(crate) type Save<'a> = &'a mut dyn FnMut(u64, &[ArmStats]) -> Result<()>;
+
+/// Whether a run streams its arms part by part ([`simulate_parts`]): it has design points,
+/// and neither a precision target (every arm must get the same trials) nor trials.csv (whose
+/// rows are in (trial, arm) order over all arms) needs every arm at once.
+pub fn streams(experiment: &Experiment, options: &RunOptions) -> bool {
+    !experiment.designs.is_empty()
+        && options.precision.is_none()
+        && !(experiment.write_trials || options.write_trials)
+}
 
 /// Arms per part of a streamed run ([`simulate_parts`]): enough that the effects baseline,
 /// which every part runs again for pairing, costs under 1% more trials; few enough that a

@@ -11,8 +11,19 @@ use std::ops::Range;
 
 /// Trials per work unit: fixed, so that the work split never depends on the thread count.
 pub const CHUNK_TRIALS: u64 = 64;
-/// Chunks per wave when trial rows are kept: bounds the rows held in memory at once.
+/// Chunks per wave when trial rows are kept, at most: bounds the rows held in memory at once.
 const WAVE_CHUNKS: u64 = 64;
+/// Trial rows per wave, about, when trial rows are kept: with many arms a wave has fewer
+/// chunks (never fewer than the threads can share), so that rows waiting to be sorted and
+/// written stay near 2^18 × 600 bytes whatever the number of arms.
+const WAVE_ROWS: u64 = 1 << 18;
+
+/// Chunks per wave when trial rows are kept for `arms` arms on `threads` threads. The wave
+/// changes no output: rows are sorted within a wave and waves come in trial order.
+pub(crate) fn wave_chunks(arms: usize, threads: usize) -> u64 {
+    let rows_per_chunk = CHUNK_TRIALS * arms.max(1) as u64;
+    (WAVE_ROWS / rows_per_chunk).clamp((threads as u64).min(WAVE_CHUNKS), WAVE_CHUNKS)
+}
 
 /// Runs one trial of one arm: the model's [`Trial`], or a stand-in in tests.
 pub(crate) trait Simulator: Send {
@@ -193,7 +204,7 @@ pub(crate) fn execute<S: Simulator>(
     };
     let chunks = (plan.trials.end - plan.trials.start).div_ceil(CHUNK_TRIALS);
     let wave = if plan.keep_rows {
-        WAVE_CHUNKS
+        wave_chunks(experiment.arm_count(), threads)
     } else {
         chunks.max(1)
     };
