@@ -46,6 +46,8 @@ fn exit_code(err: &anyhow::Error) -> i32 {
             || c.is::<experiment::run::ShardError>()
             || c.downcast_ref::<experiment::Error>()
                 .is_some_and(experiment::Error::is_bad_input)
+            || c.downcast_ref::<report::Error>()
+                .is_some_and(report::Error::is_bad_input)
     });
     if bad_input { 2 } else { 1 }
 }

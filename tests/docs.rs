@@ -1,6 +1,7 @@
 //! The documentation against the code: the generated tables in docs/ (parameters, metrics,
 //! calibration) must equal what their commands print, and every parameter key path that
-//! docs/MODEL.md or README.md names must exist in the registry.
+//! docs/MODEL.md, README.md or the pages of docs/ names must exist in the registry; every link
+//! between the pages points at a file and heading that exist.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -92,7 +93,15 @@ fn every_parameter_key_named_in_the_docs_exists() {
     assert!(sections.contains("pakistan") && sections.contains("measures"));
     let mut unknown = Vec::new();
     let mut checked = 0;
-    for doc in ["docs/MODEL.md", "README.md"] {
+    let docs = [
+        "docs/MODEL.md",
+        "README.md",
+        "docs/usage.md",
+        "docs/outputs.md",
+        "docs/large-runs.md",
+        "docs/performance.md",
+    ];
+    for doc in docs {
         let text = fs::read_to_string(root().join(doc)).expect("docs file");
         for token in text.split('`').skip(1).step_by(2) {
             // `key=value` in a --set example names the key before `=`.
@@ -126,4 +135,65 @@ fn every_parameter_key_named_in_the_docs_exists() {
         "key paths in the docs that are not parameters (`deescalate params` lists them):\n{}",
         unknown.join("\n")
     );
+}
+
+/// GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn links_between_the_pages_point_at_files_and_headings_that_exist() {
+    let pages = [
+        "README.md",
+        "docs/usage.md",
+        "docs/outputs.md",
+        "docs/large-runs.md",
+        "docs/performance.md",
+        "docs/ARCHITECTURE.md",
+        "docs/MODEL.md",
+        "docs/REFERENCE.md",
+    ];
+    let mut broken = Vec::new();
+    for page in pages {
+        let path = root().join(page);
+        let text = fs::read_to_string(&path).expect("page");
+        for link in text.split("](").skip(1) {
+            let target = link.split(')').next().unwrap_or("");
+            if target.starts_with("http") || target.is_empty() {
+                continue;
+            }
+            let (file, heading) = target.split_once('#').unwrap_or((target, ""));
+            let file = match file {
+                "" => path.clone(),
+                f => path.parent().unwrap().join(f),
+            };
+            let Ok(linked) = fs::read_to_string(&file).or_else(|e| {
+                // Images and folders exist but are not text pages.
+                if file.exists() {
+                    Ok(String::new())
+                } else {
+                    Err(e)
+                }
+            }) else {
+                broken.push(format!("{page}: {target}"));
+                continue;
+            };
+            let found = heading.is_empty()
+                || linked
+                    .lines()
+                    .filter(|l| l.starts_with('#'))
+                    .any(|l| anchor(l.trim_start_matches('#')) == heading);
+            if !found {
+                broken.push(format!("{page}: {target}"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links: {broken:?}");
 }

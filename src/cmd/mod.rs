@@ -9,6 +9,7 @@ mod listing;
 mod merge;
 mod print;
 mod progress;
+mod report;
 mod run;
 mod validate;
 
@@ -40,6 +41,9 @@ enum Command {
     Calibrate(analysis::CalibrateArgs),
     /// Morris elementary-effects screening of the baseline arm ([morris]); write sensitivity.csv.
     Sensitivity(analysis::SensitivityArgs),
+    /// Write report.xlsx (sheets with typed cells, native charts) and report.html (one
+    /// self-contained page with charts) into a results folder.
+    Report(report::ReportArgs),
     /// Time the model: trial-years per second on 1 thread and on all threads, parallel
     /// efficiency, cost per simulated trial-day and peak memory (writes no files).
     Bench(bench::BenchArgs),
@@ -58,6 +62,7 @@ pub fn run() -> anyhow::Result<()> {
         Command::Metrics(args) => listing::write_metrics(args.format(), &mut out)?,
         Command::Calibrate(args) => analysis::calibrate(&args, &mut out)?,
         Command::Sensitivity(args) => analysis::sensitivity(&args, &mut out)?,
+        Command::Report(args) => report::report(&args, &mut out)?,
         Command::Bench(args) => bench::bench(&args, &mut out)?,
     }
     out.flush()?;

@@ -50,6 +50,10 @@ pub(crate) struct RunArgs {
     /// <output_dir>/<name>-shard-K-of-N) for `deescalate merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
+    /// Also write report.xlsx and report.html into the results folder (as `deescalate
+    /// report DIR` does).
+    #[arg(long, conflicts_with = "shard")]
+    report: bool,
 }
 
 fn parse_shard(arg: &str) -> Result<Shard, String> {
@@ -134,6 +138,9 @@ pub(crate) fn run(args: &RunArgs, out: &mut impl Write) -> anyhow::Result<()> {
         experiment.horizon_days,
         print::wall_time(started.elapsed())
     )?;
+    if args.report {
+        super::report::write(&report.out_dir, false, out)?;
+    }
     if let Some(p) = &report.precision {
         let achieved = p
             .half_width_achieved
