@@ -369,7 +369,22 @@ fn stale_staging_folders_of_dead_processes_are_cleaned() {
     let aside = tmp.path().join(".run.old-4194306");
     let alive = tmp.path().join(".run.partial-1");
     let other = tmp.path().join(".other.partial-4194305");
-    for dir in [&dead, &aside, &alive, &other] {
+    // A process killed a moment ago stays in /proc as a zombie until it is reaped: its
+    // folder is free too. This child exits at once and is not reaped until the end.
+    let mut child = std::process::Command::new("true")
+        .spawn()
+        .expect("true runs");
+    let zombie = tmp.path().join(format!(".run.partial-{}", child.id()));
+    let stat = format!("/proc/{}/stat", child.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !fs::read_to_string(&stat).is_ok_and(|s| s.contains(") Z ")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child never exited"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for dir in [&dead, &aside, &alive, &other, &zombie] {
         fs::create_dir(dir).expect("mkdir");
         fs::write(dir.join("summary.csv"), "half").expect("write");
     }
@@ -378,6 +393,11 @@ fn stale_staging_folders_of_dead_processes_are_cleaned() {
         !dead.exists() && !aside.exists(),
         "a dead process's folders are removed"
     );
+    assert!(
+        !zombie.exists(),
+        "a killed, unreaped process's folder is removed"
+    );
+    child.wait().expect("reaped");
     assert!(alive.exists(), "a running process's folder is kept");
     assert!(
         other.exists(),

@@ -297,10 +297,22 @@ fn left_by_dead_processes(parent: &Path, name: &str) -> Vec<(PathBuf, String)> {
                 .iter()
                 .find_map(|p| file_name.strip_prefix(p.as_str()))
                 .and_then(|pid| pid.parse::<u32>().ok())?;
-            (pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
-                .then(|| (entry.path(), file_name))
+            (pid != std::process::id() && !runs(pid)).then(|| (entry.path(), file_name))
         })
         .collect()
+}
+
+/// Whether process `pid` runs (Linux): it is in /proc and neither a zombie nor dead. A process
+/// just killed stays in /proc as a zombie until its parent reaps it; its folder is free.
+fn runs(pid: u32) -> bool {
+    let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "pid (command) state …": the command may hold ')' itself, so take the last one.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, Some("Z" | "X" | "x"))
 }
 
 /// Removes the staging folders that processes which no longer run left next to `<name>` when
