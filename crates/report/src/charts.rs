@@ -2,7 +2,6 @@
 //! the browser draws the text).
 
 use crate::folder::{DayRow, Results};
-use crate::workbook::relative_interval;
 use crate::{Error, Result};
 use plotters::prelude::*;
 
@@ -43,14 +42,14 @@ fn svg(
     Ok(text)
 }
 
-/// Horizontal bars with 95% whiskers, one per labelled row, from `low` to `high` on x; `rows`
-/// are (label, value, interval low, interval high).
+/// 95% whiskers, one per labelled row, on an x axis in percent, with a bar from 0 to the value
+/// (`bars`) or a dot at it; `rows` are (label, value, interval low, interval high), values as
+/// fractions.
 fn interval_bars(
     name: &str,
     caption: &str,
     x_label: &str,
     rows: &[(String, f64, f64, f64)],
-    percent: bool,
     bars: bool,
 ) -> Result<String> {
     let height = 70 + 24 * rows.len() as u32;
@@ -78,11 +77,8 @@ fn interval_bars(
                 false => String::new(),
             }
         };
-        let x_format = |x: &f64| match percent {
-            // `+ 0.0` turns a rounded -0 into 0.
-            true => format!("{:.0}%", (x * 100.0).round() + 0.0),
-            false => format!("{x}"),
-        };
+        // `+ 0.0` turns a rounded -0 into 0.
+        let x_format = |x: &f64| format!("{:.0}%", (x * 100.0).round() + 0.0);
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -169,7 +165,6 @@ pub(crate) fn open_war(results: &Results, arms: &[(String, String)]) -> Result<O
         "probability",
         &rows,
         true,
-        true,
     )
     .map(Some)
 }
@@ -188,7 +183,7 @@ pub(crate) fn forest(
                 .iter()
                 .find(|e| &e.scenario == id && e.metric == metric)?;
             e.baseline_mean.filter(|b| *b != 0.0)?;
-            let (rel, plus, minus) = relative_interval(e);
+            let (rel, plus, minus) = e.relative_interval();
             Some((label.clone(), rel, rel - minus, rel + plus))
         })
         .collect();
@@ -200,7 +195,6 @@ pub(crate) fn forest(
         &format!("{metric}: change relative to the baseline (95% interval)"),
         "relative change",
         &rows,
-        true,
         false,
     )
     .map(Some)

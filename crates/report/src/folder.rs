@@ -32,6 +32,23 @@ pub struct EffectRow {
     pub rel_change: Option<f64>,
 }
 
+impl EffectRow {
+    /// The effect as a change relative to the baseline mean, with the distances to its
+    /// interval's ends (fractions of the baseline mean; zeros where that mean is 0).
+    pub fn relative_interval(&self) -> (f64, f64, f64) {
+        match (self.baseline_mean, self.diff) {
+            (Some(b), Some(d)) if b != 0.0 => {
+                let rel = d / b;
+                let hi = self.diff_ci95_high.map_or(rel, |h| h / b);
+                let lo = self.diff_ci95_low.map_or(rel, |l| l / b);
+                let (hi, lo) = if b > 0.0 { (hi, lo) } else { (lo, hi) };
+                (rel, (hi - rel).max(0.0), (rel - lo).max(0.0))
+            }
+            _ => (0.0, 0.0, 0.0),
+        }
+    }
+}
+
 /// One row of timeseries.csv.
 #[derive(Debug, Clone, Deserialize)]
 pub struct DayRow {

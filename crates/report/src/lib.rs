@@ -89,10 +89,14 @@ impl Error {
         }
     }
 
-    /// Whether the user's input is at fault (exit 2): not a results folder, or a report there.
+    /// Whether the user's input is at fault (exit 2): not a results folder (or one whose tables
+    /// do not read), or a report there already.
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Error::NotResults { .. } | Error::Exists { .. })
-            || matches!(self, Error::Csv { .. })
+        // A table that does not read is the folder's fault, not the machine's.
+        matches!(
+            self,
+            Error::NotResults { .. } | Error::Exists { .. } | Error::Csv { .. }
+        )
     }
 }
 

@@ -6,7 +6,7 @@
 //! frozen headers, filters and widths. Charts read cells of the Chart data and Time series
 //! sheets, so that Excel and LibreOffice redraw them from the workbook's own numbers.
 
-use crate::folder::{KEPT_ROWS, Results, TABLES, Table};
+use crate::folder::{EffectRow, KEPT_ROWS, Results, TABLES, Table};
 use crate::{
     CHART_ARMS, Error, HEADLINE_METRICS, RUNG_NAMES, Result, Verdict, is_share, metric_spec,
     verdict,
@@ -75,38 +75,39 @@ pub(crate) fn build(results: &Results) -> Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let arms = chart_arms(results);
     let (chart_data, layout) = chart_data(results, &arms, &formats)?;
-    let mut overview = overview(results, &formats)?;
-    insert_overview_charts(&mut overview, &layout, results.effects.is_empty())?;
+    let cut: Vec<String> = results
+        .tables
+        .iter()
+        .filter(|t| t.total_rows > KEPT_ROWS)
+        .map(|t| {
+            format!(
+                "{}: the first {KEPT_ROWS} of {} rows (Excel's limit); {} has them all",
+                sheet_name(t),
+                t.total_rows,
+                t.file
+            )
+        })
+        .collect();
+    let mut overview = overview(results, &cut, &formats)?;
+    insert_overview_charts(&mut overview, &layout)?;
     workbook.push_worksheet(overview);
-    let mut notes = Vec::new();
     for table in &results.tables {
-        let name = TABLES
-            .iter()
-            .find(|(file, _)| *file == table.file)
-            .map_or(table.file, |(_, sheet)| sheet);
-        let (sheet, cut) = table_sheet(&mut workbook, name, table, &formats)?;
-        if cut {
-            notes.push(format!(
-                "{name}: the first {KEPT_ROWS} of {} rows (Excel's limit); {} has them all",
-                table.total_rows, table.file
-            ));
-        }
+        let sheet = table_sheet(&mut workbook, table, &formats)?;
         workbook.push_worksheet(sheet);
     }
     if !results.days.is_empty() {
         workbook.push_worksheet(ladder_sheet(results, &arms)?);
     }
     workbook.push_worksheet(chart_data);
-    if !notes.is_empty() {
-        let overview = workbook.worksheet_from_index(0).map_err(xlsx)?;
-        let row = 3;
-        for (i, note) in notes.iter().enumerate() {
-            overview
-                .write_string(row + i as u32, 4, note)
-                .map_err(xlsx)?;
-        }
-    }
     workbook.save_to_buffer().map_err(xlsx)
+}
+
+/// The sheet of a table ([`TABLES`]).
+fn sheet_name(table: &Table) -> &'static str {
+    TABLES
+        .iter()
+        .find(|(file, _)| *file == table.file)
+        .map_or(table.file, |(_, sheet)| sheet)
 }
 
 /// The arms the charts show: the first [`CHART_ARMS`] in file order.
@@ -187,7 +188,7 @@ fn chart_data(
                 .effects
                 .iter()
                 .find(|e| &e.scenario == id && &e.metric == metric);
-            let (rel, plus, minus) = e.map_or((0.0, 0.0, 0.0), relative_interval);
+            let (rel, plus, minus) = e.map_or((0.0, 0.0, 0.0), EffectRow::relative_interval);
             sheet
                 .write_number_with_format(r, c, rel, &f.percent)
                 .map_err(xlsx)?;
@@ -211,22 +212,9 @@ fn chart_data(
     ))
 }
 
-/// An effect as a relative change with the distances to its interval's ends (all as
-/// fractions of the baseline mean; zeros where the baseline mean is 0).
-pub(crate) fn relative_interval(e: &crate::EffectRow) -> (f64, f64, f64) {
-    match (e.baseline_mean, e.diff) {
-        (Some(b), Some(d)) if b != 0.0 => {
-            let rel = d / b;
-            let hi = e.diff_ci95_high.map_or(rel, |h| h / b);
-            let lo = e.diff_ci95_low.map_or(rel, |l| l / b);
-            let (hi, lo) = if b > 0.0 { (hi, lo) } else { (lo, hi) };
-            (rel, (hi - rel).max(0.0), (rel - lo).max(0.0))
-        }
-        _ => (0.0, 0.0, 0.0),
-    }
-}
-
-fn overview(results: &Results, f: &Formats) -> Result<Worksheet> {
+/// The Overview: the experiment, its provenance, how to read the sheets, and `notes` (tables
+/// cut at Excel's row limit); the charts go beside it.
+fn overview(results: &Results, notes: &[String], f: &Formats) -> Result<Worksheet> {
     let mut sheet = Worksheet::new();
     sheet.set_name("Overview").map_err(xlsx)?;
     let name = results.text("name");
@@ -260,16 +248,17 @@ fn overview(results: &Results, f: &Formats) -> Result<Worksheet> {
              no change. Charts read the Chart data and Time series sheets.",
         )
         .map_err(xlsx)?;
+    for (i, note) in notes.iter().enumerate() {
+        sheet
+            .write_string(row + 2 + i as u32, 0, note)
+            .map_err(xlsx)?;
+    }
     sheet.set_column_width(0, 26).map_err(xlsx)?;
     sheet.set_column_width(1, 60).map_err(xlsx)?;
     Ok(sheet)
 }
 
-fn insert_overview_charts(
-    sheet: &mut Worksheet,
-    layout: &ChartLayout,
-    no_effects: bool,
-) -> Result<()> {
+fn insert_overview_charts(sheet: &mut Worksheet, layout: &ChartLayout) -> Result<()> {
     if layout.arms > 0 {
         let mut chart = Chart::new(ChartType::Column);
         let rows = layout.arms;
@@ -290,7 +279,8 @@ fn insert_overview_charts(
         chart.set_width(900).set_height(420);
         sheet.insert_chart(3, 4, &chart).map_err(xlsx)?;
     }
-    if !no_effects && layout.effect_arms > 0 && !layout.metrics.is_empty() {
+    // Headline metrics are those effects.csv has, so no effects means no metrics.
+    if layout.effect_arms > 0 && !layout.metrics.is_empty() {
         let mut chart = Chart::new(ChartType::Column);
         let rows = layout.effect_arms;
         for (k, metric) in layout.metrics.iter().enumerate() {
@@ -394,18 +384,13 @@ fn effect_fill(header: &[String], row: &csv::StringRecord) -> Option<Color> {
 /// Rows read to size the columns (the widest cell among them, up to 48 characters).
 const WIDTH_SAMPLE: usize = 10_000;
 
-/// A table as a sheet, streamed from its file in constant memory; whether it had to be cut at
-/// Excel's row limit.
-fn table_sheet(
-    workbook: &mut Workbook,
-    name: &str,
-    table: &Table,
-    f: &Formats,
-) -> Result<(Worksheet, bool)> {
+/// A table as a sheet, streamed from its file in constant memory (its first [`KEPT_ROWS`]
+/// rows: Excel's limit).
+fn table_sheet(workbook: &mut Workbook, table: &Table, f: &Formats) -> Result<Worksheet> {
     let mut sheet = workbook
         .new_worksheet_with_constant_memory()
         .map_err(xlsx)?;
-    sheet.set_name(name).map_err(xlsx)?;
+    sheet.set_name(sheet_name(table)).map_err(xlsx)?;
     let unit = table.header.iter().position(|h| h == "unit");
     // Widths, panes and filter first: a constant-memory sheet writes its rows as they come.
     let mut widths: Vec<usize> = table.header.iter().map(|h| h.len().min(14)).collect();
@@ -467,7 +452,7 @@ fn table_sheet(
         }
         Ok(())
     })?;
-    Ok((sheet, table.total_rows > kept))
+    Ok(sheet)
 }
 
 /// One stacked-area chart per arm: the share of trials on each rung, day by day, from the Time

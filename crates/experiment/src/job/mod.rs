@@ -190,7 +190,7 @@ fn stopped(folder: &mut JobFolder, planned: u64) -> Error {
     }
 }
 
-/// A run of design points streamed part by part ([`streams`]): each part's rows go to the
+/// A run of design points streamed part by part ([`run::streams`]): each part's rows go to the
 /// spools as it finishes, and after a part that ends at least `options.checkpoint_every`
 /// after the last checkpoint, the spools' lengths and the robustness digests go into a new one.
 fn run_streamed<S: Simulator>(
