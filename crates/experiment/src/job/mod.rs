@@ -68,11 +68,10 @@ pub(crate) fn check_budget(
     options: &RunOptions,
     trials: Range<u64>,
     target: &std::path::Path,
-) -> Result<run::Budget> {
+) -> Result<()> {
     run::check_precision_reachable(options, experiment)?;
     let budget = run::Budget::estimate(experiment, options, trials)?;
-    budget.check(&options.limits, &run::Machine::probe(target))?;
-    Ok(budget)
+    budget.check(&options.limits, &run::Machine::probe(target))
 }
 
 fn report(finished: output::Finished, threads: usize, results: &Results) -> RunReport {
