@@ -3,8 +3,9 @@
 //! multiply every cell's fighters by one factor, and planning advances every cell's planning
 //! by the same chaos-dependent speed. Instead of visiting each cell every day, the cells keep
 //! a common factor (`scale`) and a planning clock (`clock`), so those rules cost the same
-//! whatever the number of cells, and a pass over the cells happens only when some cell
-//! is due to attack, may split or dissolve, or gains defectors.
+//! whatever the number of cells, and a pass over the cells happens only when some cell may
+//! split or dissolve or gains defectors. The cells due to attack are found through a queue
+//! ordered by due time (a binary heap), so a day costs in proportion to the cells that act.
 
 /// A TTP cell, as a value (for placing it and for tests).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -37,16 +38,15 @@ pub struct Cells {
     base_low: f64,
     /// Planning days elapsed for every cell: the sum of the daily planning speeds.
     clock: f64,
-    /// For each block of `BLOCK` cells, at most the earliest `due` among them (exact after
-    /// a pass over the block): a block whose bound is still ahead of the clock is skipped.
-    block_due: Vec<f64>,
-    /// At most the earliest `due` of all (exact after a pass): no cell is due before it.
-    next_due: f64,
+    /// The cells as a binary min-heap of (due, cell): entry 0 is a cell due first, and no
+    /// entry is due later than its children (entries `2k + 1` and `2k + 2` of entry `k`).
+    /// Each entry keeps a copy of its cell's `due`, so that comparisons read the queue only.
+    queue: Vec<(f64, u32)>,
+    /// Where each cell stands in `queue`.
+    place: Vec<u32>,
+    /// The cells due today (room kept for `act_when_due`, which must not allocate).
+    ready: Vec<u32>,
 }
-
-/// Cells per block of due times: small enough that the day's due cells are found by looking
-/// at a few blocks, not at every cell.
-const BLOCK: usize = 16;
 
 /// Beyond these the common factor is folded into the cells (it never gets there in a year of
 /// ordinary growth and losses; the bound keeps `base` far from underflow and overflow).
@@ -59,13 +59,14 @@ impl Cells {
             sector: Vec::with_capacity(capacity),
             base: Vec::with_capacity(capacity),
             due: Vec::with_capacity(capacity),
-            block_due: Vec::with_capacity(capacity.div_ceil(BLOCK)),
+            queue: Vec::with_capacity(capacity),
+            place: Vec::with_capacity(capacity),
+            ready: Vec::with_capacity(capacity),
             scale: 1.0,
             base_sum: 0.0,
             base_high: f64::NEG_INFINITY,
             base_low: f64::INFINITY,
             clock: 0.0,
-            next_due: f64::INFINITY,
         }
     }
 
@@ -83,7 +84,9 @@ impl Cells {
             .capacity()
             .min(self.base.capacity())
             .min(self.due.capacity())
-            .min(self.block_due.capacity() * BLOCK)
+            .min(self.queue.capacity())
+            .min(self.place.capacity())
+            .min(self.ready.capacity())
     }
 
     /// Removes every cell and resets the common factor and the planning clock.
@@ -94,24 +97,23 @@ impl Cells {
         self.scale = 1.0;
         self.clock = 0.0;
         self.refresh();
+        self.requeue();
     }
 
     /// Adds a cell at the end.
     pub fn push(&mut self, cell: Cell) {
         let base = cell.strength / self.scale;
         let due = self.clock + cell.planning_left;
+        let cell_index = self.due.len() as u32;
         self.sector.push(cell.sector);
         self.base.push(base);
         self.due.push(due);
-        if (self.due.len() - 1).is_multiple_of(BLOCK) {
-            self.block_due.push(due);
-        } else if let Some(bound) = self.block_due.last_mut() {
-            *bound = bound.min(due);
-        }
+        self.place.push(self.queue.len() as u32);
+        self.queue.push((due, cell_index));
+        self.sift_up(self.queue.len() - 1);
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
-        self.next_due = self.next_due.min(due);
     }
 
     /// Cell `i` as a value.
@@ -192,6 +194,7 @@ impl Cells {
         self.base.truncate(kept);
         self.due.truncate(kept);
         self.refresh();
+        self.requeue();
     }
 
     /// Advances every cell's planning by `days`.
@@ -202,44 +205,47 @@ impl Cells {
 
     /// Puts off cell `i`'s attack by `days`.
     pub fn delay_planning(&mut self, i: usize, days: f64) {
-        // Only later: the bounds stay lower bounds.
+        // Only later, so the cell can only move down the queue.
         self.due[i] += days.max(0.0);
+        self.requeue_later(i);
     }
 
     /// Lets every cell whose planning is done act, in cell order: `act(sector, strength)`
-    /// returns the cell's next planning days and its fighters afterwards. Costs nothing on a
-    /// day when no cell is due.
+    /// returns the cell's next planning days and its fighters afterwards. Costs one
+    /// comparison on a day when no cell is due.
     #[inline]
     pub fn act_when_due(&mut self, mut act: impl FnMut(u8, f64) -> (f64, f64)) {
-        if self.clock < self.next_due {
-            return;
-        }
-        // Only the blocks whose bound has come are looked at. In each, a branch-free pass
-        // marks the due cells in a bit mask (a branch per cell would be mispredicted as often
-        // as cells fall due at random) and finds the earliest due time of the others; then
-        // the marked cells act, and the block's bound becomes exact.
         let clock = self.clock;
-        for first_block in (0..self.block_due.len()).step_by(64) {
-            let bounds = &self.block_due[first_block..self.block_due.len().min(first_block + 64)];
-            let (mut due_blocks, _) = due_mask(bounds, clock);
-            while due_blocks != 0 {
-                let block = first_block + due_blocks.trailing_zeros() as usize;
-                due_blocks &= due_blocks - 1;
-                let first = block * BLOCK;
-                let end = self.len().min(first + BLOCK);
-                let (mut due, mut earliest) = due_mask(&self.due[first..end], clock);
-                while due != 0 {
-                    let i = first + due.trailing_zeros() as usize;
-                    due &= due - 1;
-                    let (planning, strength) = act(self.sector[i], self.strength(i));
-                    self.due[i] = clock + planning;
-                    earliest = earliest.min(self.due[i]);
-                    self.set_strength(i, strength);
+        match self.queue.first() {
+            Some(&(first, _)) if first <= clock => {}
+            _ => return,
+        }
+        // The due cells are a subtree at the top of the queue (a cell is due no later than
+        // its children): walk it breadth-first, noting queue places, then take their cells
+        // in cell order.
+        self.ready.clear();
+        self.ready.push(0);
+        let mut next = 0;
+        while let Some(&at) = self.ready.get(next) {
+            next += 1;
+            let left = 2 * at as usize + 1;
+            for child in left..(left + 2).min(self.queue.len()) {
+                if self.queue[child].0 <= clock {
+                    self.ready.push(child as u32);
                 }
-                self.block_due[block] = earliest;
             }
         }
-        self.next_due = smallest(&self.block_due);
+        for entry in &mut self.ready {
+            *entry = self.queue[*entry as usize].1;
+        }
+        self.ready.sort_unstable();
+        for k in 0..self.ready.len() {
+            let i = self.ready[k] as usize;
+            let (planning, strength) = act(self.sector[i], self.strength(i));
+            self.due[i] = clock + planning;
+            self.set_strength(i, strength);
+            self.requeue_later(i);
+        }
     }
 
     /// Folds the common factor into the cells.
@@ -256,48 +262,73 @@ impl Cells {
         self.base_sum = self.base.iter().sum();
         self.base_high = -smallest_by(&self.base, |x| -x);
         self.base_low = smallest(&self.base);
-        self.block_due.clear();
-        self.block_due.extend(self.due.chunks(BLOCK).map(smallest));
-        self.next_due = smallest(&self.block_due);
     }
-}
 
-/// For at most 64 due times: the bit mask of those at or before `clock`, and the earliest of
-/// the others (infinity if none). Eight lanes at a time, without branches, so that it
-/// compiles to vector comparisons.
-#[inline]
-fn due_mask(due: &[f64], clock: f64) -> (u64, f64) {
-    let mut mask = 0u64;
-    let mut lanes = [f64::INFINITY; 8];
-    let chunks = due.chunks_exact(8);
-    let rest = chunks.remainder();
-    for (c, chunk) in chunks.enumerate() {
-        let mut bits = 0u8;
-        for (lane, (&at, earliest)) in chunk.iter().zip(&mut lanes).enumerate() {
-            let is_due = at <= clock;
-            bits |= u8::from(is_due) << lane;
-            *earliest = if !is_due && at < *earliest {
-                at
-            } else {
-                *earliest
-            };
+    /// Builds the queue afresh (after cells were removed, which renumbers the rest).
+    fn requeue(&mut self) {
+        self.queue.clear();
+        self.queue
+            .extend(self.due.iter().zip(0..).map(|(&due, cell)| (due, cell)));
+        self.place.clear();
+        self.place.extend(0..self.due.len() as u32);
+        for at in (0..self.queue.len() / 2).rev() {
+            self.sift_down(at);
         }
-        mask |= u64::from(bits) << (8 * c);
     }
-    let done = due.len() - rest.len();
-    for (j, &at) in rest.iter().enumerate() {
-        let is_due = at <= clock;
-        mask |= u64::from(is_due) << (done + j);
-        lanes[0] = if !is_due && at < lanes[0] {
-            at
-        } else {
-            lanes[0]
-        };
+
+    /// Moves cell `i`'s queue entry to its `due`, which has not decreased.
+    fn requeue_later(&mut self, i: usize) {
+        let at = self.place[i] as usize;
+        self.queue[at].0 = self.due[i];
+        self.sift_down(at);
     }
-    let earliest = lanes
-        .into_iter()
-        .fold(f64::INFINITY, |a, b| if b < a { b } else { a });
-    (mask, earliest)
+
+    /// Moves the queue's entry at `at` up to where it is due no earlier than its parent.
+    fn sift_up(&mut self, mut at: usize) {
+        let entry = self.queue[at];
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            let above = self.queue[parent];
+            if above.0 <= entry.0 {
+                break;
+            }
+            self.set_place(at, above);
+            at = parent;
+        }
+        self.set_place(at, entry);
+    }
+
+    /// Moves the queue's entry at `at` down to where it is due no later than its children.
+    fn sift_down(&mut self, mut at: usize) {
+        let entry = self.queue[at];
+        let len = self.queue.len();
+        loop {
+            let left = 2 * at + 1;
+            if left >= len {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < len && self.queue[right].0 < self.queue[left].0 {
+                right
+            } else {
+                left
+            };
+            let below = self.queue[child];
+            if below.0 >= entry.0 {
+                break;
+            }
+            self.set_place(at, below);
+            at = child;
+        }
+        self.set_place(at, entry);
+    }
+
+    /// Puts `cell` at entry `at` of the queue.
+    #[inline]
+    fn set_place(&mut self, at: usize, entry: (f64, u32)) {
+        self.queue[at] = entry;
+        self.place[entry.1 as usize] = at as u32;
+    }
 }
 
 /// The smallest value (infinity if none).
