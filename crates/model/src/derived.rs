@@ -1,14 +1,17 @@
-//! Quantities that depend only on the parameters, computed once per trial (when the world is
-//! reset) instead of every simulated day or every event: the hot loop then does no `exp` of a
-//! parameter and no re-summing of fixed shares. Each is computed by the same expression the
-//! mechanisms used, so results are unchanged.
+//! Quantities that depend only on the parameters, computed once for a parameter set (a world
+//! keeps them from trial to trial while the parameters they come from stay the same) instead
+//! of every simulated day or every event: the hot loop then does no `exp` of a parameter, no
+//! `cos` of the day and no re-summing of fixed shares. Each is computed by the same expression
+//! the mechanisms used, so results are unchanged.
 
 use super::draw::Poisson;
 use super::params::Params;
 
-/// Per-trial constants of the daily step.
+/// Constants of the daily step for one parameter set.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Derived {
+    /// The parameters they were computed from ([`Derived::inputs`]), bit for bit.
+    made_from: [u64; INPUTS],
     /// Other groups' attacks a day.
     pub other_group_attacks: Poisson,
     /// Attackers killed in one attack.
@@ -29,10 +32,14 @@ pub struct Derived {
     pub target_deaths: [(f64, f64); 5],
 }
 
+/// Parameters the constants depend on.
+const INPUTS: usize = 16;
+
 impl Derived {
     pub fn new(params: &Params) -> Self {
         let m = &params.militants;
         Derived {
+            made_from: Self::inputs(params),
             other_group_attacks: Poisson::new(m.other_group_attacks_per_day),
             attackers_killed: Poisson::new(m.militant_deaths_per_attack),
             other_group_ct_deaths: Poisson::new(m.other_group_ct_deaths_per_day),
@@ -58,5 +65,132 @@ impl Derived {
                 (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
             ],
         }
+    }
+
+    /// Every parameter the constants are computed from, as bits.
+    fn inputs(params: &Params) -> [u64; INPUTS] {
+        let m = &params.militants;
+        [
+            m.other_group_attacks_per_day,
+            m.militant_deaths_per_attack,
+            m.other_group_ct_deaths_per_day,
+            params.border.clash_deaths,
+            params.border.clash_civilian_deaths,
+            m.target_checkpoint,
+            m.target_convoy,
+            m.target_residential,
+            m.target_city,
+            m.target_capital,
+            m.security_deaths_checkpoint,
+            m.security_deaths_convoy,
+            m.incidental_deaths,
+            m.civilian_deaths_residential,
+            m.civilian_deaths_city,
+            m.civilian_deaths_capital,
+        ]
+        .map(f64::to_bits)
+    }
+
+    /// Whether these constants are those of `params` (so a new trial can keep them).
+    pub fn holds_for(&self, params: &Params) -> bool {
+        self.made_from == Self::inputs(params)
+    }
+}
+
+/// The fighting season's factor ([`season_on`]) for each day of a run, computed once for
+/// its parameters: a `cos` a day otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct SeasonByDay {
+    /// The amplitude and peak day the factors are for, as bits.
+    made_from: [u64; 2],
+    factors: Vec<f64>,
+}
+
+impl SeasonByDay {
+    fn inputs(params: &Params) -> [u64; 2] {
+        let m = &params.militants;
+        [m.season_amplitude, m.season_peak_day].map(f64::to_bits)
+    }
+
+    /// Makes the factors of `params` ready for days `0..days` (allocating only when the
+    /// run is longer than any before).
+    pub fn prepare(&mut self, params: &Params, days: u32) {
+        let inputs = Self::inputs(params);
+        if self.made_from != inputs {
+            self.made_from = inputs;
+            self.factors.clear();
+        }
+        for day in self.factors.len() as u32..days {
+            self.factors.push(season_on(day, params));
+        }
+    }
+
+    /// The factor on `day`: from the table if it holds it for `params`, else computed.
+    #[inline]
+    pub fn on(&self, day: u32, params: &Params) -> f64 {
+        match self.factors.get(day as usize) {
+            Some(&factor) if self.made_from == Self::inputs(params) => factor,
+            _ => season_on(day, params),
+        }
+    }
+}
+
+/// The fighting season (CAL: monthly attacks ranged 68-143 in 2025): planning runs
+/// `1 + season_amplitude * cos(2 pi (day - season_peak_day) / 365)` times its mean speed.
+pub fn season_on(day: u32, params: &Params) -> f64 {
+    let m = &params.militants;
+    let phase = (f64::from(day) - m.season_peak_day) * (std::f64::consts::TAU / 365.0);
+    1.0 + m.season_amplitude * phase.cos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `params` with the number at dotted `key` changed (None if it is not a number).
+    fn perturbed(params: &Params, key: &str) -> Option<Params> {
+        let mut value = serde_json::to_value(params).expect("parameters serialise");
+        let leaf = key
+            .split('.')
+            .try_fold(&mut value, |v, part| v.get_mut(part))?;
+        *leaf = match leaf {
+            serde_json::Value::Number(n) if n.is_u64() => (n.as_u64()? + 1).into(),
+            serde_json::Value::Number(n) => (n.as_f64()? * 1.37 + 0.1).into(),
+            _ => return None,
+        };
+        serde_json::from_value(value).ok()
+    }
+
+    /// A world keeps its constants and season table into a trial only when they are the new
+    /// parameters' own: for every parameter changed in turn, either `holds_for` says no or
+    /// the kept constants equal fresh ones; and the season table never answers for other
+    /// parameters than its own.
+    #[test]
+    fn kept_constants_are_never_those_of_other_parameters() {
+        let base = Params::default();
+        let kept = Derived::new(&base);
+        let mut season = SeasonByDay::default();
+        season.prepare(&base, 400);
+        let mut changed = 0;
+        for spec in Params::specs() {
+            let Some(other) = perturbed(&base, &spec.key) else {
+                continue;
+            };
+            let fresh = Derived::new(&other);
+            if kept.holds_for(&other) {
+                assert_eq!(format!("{kept:?}"), format!("{fresh:?}"), "{}", spec.key);
+            } else {
+                changed += 1;
+            }
+            for day in 0..400 {
+                assert_eq!(
+                    season.on(day, &other).to_bits(),
+                    season_on(day, &other).to_bits(),
+                    "{} day {day}",
+                    spec.key
+                );
+            }
+        }
+        assert_eq!(changed, INPUTS, "each input is a parameter of the registry");
     }
 }

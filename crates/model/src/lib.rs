@@ -49,6 +49,7 @@ impl Trial {
     ) -> Outcomes {
         let world = self.world.get_or_insert_with(|| World::new(params));
         world.reset(params, seed);
+        world.season_by_day.prepare(params, horizon_days);
         for record in days.iter_mut().take(horizon_days as usize) {
             *record = step::step(world, params);
         }

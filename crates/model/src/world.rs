@@ -6,7 +6,7 @@ use super::agents::{
     Accord, Afghanistan, Cell, Cells, MediatorState, Pakistan, RefugeeState, SECTOR_COUNT, SECTORS,
     Sector,
 };
-use super::derived::Derived;
+use super::derived::{Derived, SeasonByDay};
 use super::draw::{chance, uniform};
 use super::measures::Levers;
 use super::params::Params;
@@ -179,8 +179,10 @@ pub struct World {
     /// The day the levers must next be read again (a measure starts).
     pub levers_until: u32,
     pub streams: Streams,
-    /// Per-trial constants derived from the parameters.
+    /// Constants derived from the parameters (kept while they hold).
     pub derived: Derived,
+    /// The fighting season's factor by day (kept while its parameters hold).
+    pub season_by_day: SeasonByDay,
     /// Attack severities for this trial's spread (tables kept across trials).
     pub severities: Severities,
 }
@@ -214,6 +216,7 @@ impl World {
             levers_until: 0,
             streams: Streams::new([0; 32]),
             derived: Derived::new(params),
+            season_by_day: SeasonByDay::default(),
             severities: Severities::default(),
         }
     }
@@ -227,7 +230,9 @@ impl World {
         }
         self.streams = Streams::new(seed);
         self.levers_until = 0;
-        self.derived = Derived::new(params);
+        if !self.derived.holds_for(params) {
+            self.derived = Derived::new(params);
+        }
         self.severities.select(params.militants.severity_sigma);
         self.day = 0;
         let p = &params.pakistan;

@@ -47,12 +47,9 @@ pub enum Attacker {
     Other,
 }
 
-/// The fighting season (CAL: monthly attacks ranged 68-143 in 2025): planning runs
-/// `1 + season_amplitude * cos(2 pi (day - season_peak_day) / 365)` times its mean speed.
+/// Today's fighting-season factor on planning speed ([`crate::derived::season_on`]).
 pub fn fighting_season(world: &World, params: &Params) -> f64 {
-    let m = &params.militants;
-    let phase = (f64::from(world.day) - m.season_peak_day) * (std::f64::consts::TAU / 365.0);
-    1.0 + m.season_amplitude * phase.cos()
+    world.season_by_day.on(world.day, params)
 }
 
 /// Chance that a planned attack is foiled: stopped at the border (cells in sanctuaries
