@@ -42,10 +42,10 @@ pub struct Cells {
     /// entry is due later than its children (entries `2k + 1` and `2k + 2` of entry `k`).
     /// Each entry keeps a copy of its cell's `due`, so that comparisons read the queue only.
     queue: Vec<(f64, u32)>,
-    /// Where each cell stands in `queue`.
-    place: Vec<u32>,
-    /// The cells due today (room kept for `act_when_due`, which must not allocate).
-    ready: Vec<u32>,
+    /// The queue places of the cells due today, in place order, and those cells with their
+    /// places in cell order (room kept for `act_when_due`, which must not allocate).
+    ready_places: Vec<u32>,
+    ready_cells: Vec<(u32, u32)>,
 }
 
 /// Beyond these the common factor is folded into the cells (it never gets there in a year of
@@ -60,8 +60,8 @@ impl Cells {
             base: Vec::with_capacity(capacity),
             due: Vec::with_capacity(capacity),
             queue: Vec::with_capacity(capacity),
-            place: Vec::with_capacity(capacity),
-            ready: Vec::with_capacity(capacity),
+            ready_places: Vec::with_capacity(capacity),
+            ready_cells: Vec::with_capacity(capacity),
             scale: 1.0,
             base_sum: 0.0,
             base_high: f64::NEG_INFINITY,
@@ -85,8 +85,8 @@ impl Cells {
             .min(self.base.capacity())
             .min(self.due.capacity())
             .min(self.queue.capacity())
-            .min(self.place.capacity())
-            .min(self.ready.capacity())
+            .min(self.ready_places.capacity())
+            .min(self.ready_cells.capacity())
     }
 
     /// Removes every cell and resets the common factor and the planning clock.
@@ -108,9 +108,8 @@ impl Cells {
         self.sector.push(cell.sector);
         self.base.push(base);
         self.due.push(due);
-        self.place.push(self.queue.len() as u32);
         self.queue.push((due, cell_index));
-        self.sift_up(self.queue.len() - 1);
+        sift_up(&mut self.queue);
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
@@ -205,9 +204,12 @@ impl Cells {
 
     /// Puts off cell `i`'s attack by `days`.
     pub fn delay_planning(&mut self, i: usize, days: f64) {
-        // Only later, so the cell can only move down the queue.
+        // Only later, so the cell can only move down the queue. Rare: its place is looked up.
         self.due[i] += days.max(0.0);
-        self.requeue_later(i);
+        if let Some(at) = self.queue.iter().position(|&(_, cell)| cell as usize == i) {
+            self.queue[at].0 = self.due[i];
+            sift_down(&mut self.queue, at);
+        }
     }
 
     /// Lets every cell whose planning is done act, in cell order: `act(sector, strength)`
@@ -221,30 +223,39 @@ impl Cells {
             _ => return,
         }
         // The due cells are a subtree at the top of the queue (a cell is due no later than
-        // its children): walk it breadth-first, noting queue places, then take their cells
-        // in cell order.
-        self.ready.clear();
-        self.ready.push(0);
+        // its children): walk it breadth-first, which notes their places in increasing order.
+        self.ready_places.clear();
+        self.ready_places.push(0);
         let mut next = 0;
-        while let Some(&at) = self.ready.get(next) {
+        while let Some(&at) = self.ready_places.get(next) {
             next += 1;
             let left = 2 * at as usize + 1;
             for child in left..(left + 2).min(self.queue.len()) {
                 if self.queue[child].0 <= clock {
-                    self.ready.push(child as u32);
+                    self.ready_places.push(child as u32);
                 }
             }
         }
-        for entry in &mut self.ready {
-            *entry = self.queue[*entry as usize].1;
-        }
-        self.ready.sort_unstable();
-        for k in 0..self.ready.len() {
-            let i = self.ready[k] as usize;
+        self.ready_cells.clear();
+        self.ready_cells.extend(
+            self.ready_places
+                .iter()
+                .map(|&at| (self.queue[at as usize].1, at)),
+        );
+        self.ready_cells.sort_unstable();
+        for k in 0..self.ready_cells.len() {
+            let (cell, at) = self.ready_cells[k];
+            let i = cell as usize;
             let (planning, strength) = act(self.sector[i], self.strength(i));
             self.due[i] = clock + planning;
+            self.queue[at as usize].0 = self.due[i];
             self.set_strength(i, strength);
-            self.requeue_later(i);
+        }
+        // Only the due cells' entries changed (later), and every entry above one of them is
+        // one of them: moving them down deepest first restores the queue, as when building a
+        // heap.
+        for &at in self.ready_places.iter().rev() {
+            sift_down(&mut self.queue, at as usize);
         }
     }
 
@@ -269,66 +280,49 @@ impl Cells {
         self.queue.clear();
         self.queue
             .extend(self.due.iter().zip(0..).map(|(&due, cell)| (due, cell)));
-        self.place.clear();
-        self.place.extend(0..self.due.len() as u32);
         for at in (0..self.queue.len() / 2).rev() {
-            self.sift_down(at);
+            sift_down(&mut self.queue, at);
         }
     }
+}
 
-    /// Moves cell `i`'s queue entry to its `due`, which has not decreased.
-    fn requeue_later(&mut self, i: usize) {
-        let at = self.place[i] as usize;
-        self.queue[at].0 = self.due[i];
-        self.sift_down(at);
-    }
-
-    /// Moves the queue's entry at `at` up to where it is due no earlier than its parent.
-    fn sift_up(&mut self, mut at: usize) {
-        let entry = self.queue[at];
-        while at > 0 {
-            let parent = (at - 1) / 2;
-            let above = self.queue[parent];
-            if above.0 <= entry.0 {
-                break;
-            }
-            self.set_place(at, above);
-            at = parent;
+/// Moves the last entry of a queue up to where it is due no earlier than its parent.
+fn sift_up(queue: &mut [(f64, u32)]) {
+    let Some(mut at) = queue.len().checked_sub(1) else {
+        return;
+    };
+    let entry = queue[at];
+    while at > 0 {
+        let parent = (at - 1) / 2;
+        let above = queue[parent];
+        if above.0 <= entry.0 {
+            break;
         }
-        self.set_place(at, entry);
+        queue[at] = above;
+        at = parent;
     }
+    queue[at] = entry;
+}
 
-    /// Moves the queue's entry at `at` down to where it is due no later than its children.
-    fn sift_down(&mut self, mut at: usize) {
-        let entry = self.queue[at];
-        let len = self.queue.len();
-        loop {
-            let left = 2 * at + 1;
-            if left >= len {
-                break;
-            }
-            let right = left + 1;
-            let child = if right < len && self.queue[right].0 < self.queue[left].0 {
-                right
-            } else {
-                left
-            };
-            let below = self.queue[child];
-            if below.0 >= entry.0 {
-                break;
-            }
-            self.set_place(at, below);
-            at = child;
+/// Moves the queue's entry at `at` down to where it is due no later than its children.
+fn sift_down(queue: &mut [(f64, u32)], mut at: usize) {
+    let entry = queue[at];
+    loop {
+        let left = 2 * at + 1;
+        let Some(&first) = queue.get(left) else {
+            break;
+        };
+        let (child, below) = match queue.get(left + 1) {
+            Some(&second) if second.0 < first.0 => (left + 1, second),
+            _ => (left, first),
+        };
+        if below.0 >= entry.0 {
+            break;
         }
-        self.set_place(at, entry);
+        queue[at] = below;
+        at = child;
     }
-
-    /// Puts `cell` at entry `at` of the queue.
-    #[inline]
-    fn set_place(&mut self, at: usize, entry: (f64, u32)) {
-        self.queue[at] = entry;
-        self.place[entry.1 as usize] = at as u32;
-    }
+    queue[at] = entry;
 }
 
 /// The smallest value (infinity if none).
