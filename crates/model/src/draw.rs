@@ -42,10 +42,57 @@ pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     let u = uniform(rng);
     match PoissonMethod::for_mean(mean) {
         PoissonMethod::Inversion if u < certainly_zero_below(mean) => 0,
-        PoissonMethod::Inversion => invert_poisson(u, mean, (-mean).exp()),
+        PoissonMethod::Inversion => invert_poisson_settled(u, mean)
+            .unwrap_or_else(|| invert_poisson(u, mean, (-mean).exp())),
         PoissonMethod::Normal => normal_poisson(u, mean),
         PoissonMethod::Zero => 0,
     }
+}
+
+/// How far the CDF values summed from [`near_exp_neg`] may lie from those summed from
+/// `exp`: the start differs by under 3e-14 of itself and each of at most eight sums and
+/// products rounds differently by at most an ulp, so 1e-12 is a wide margin.
+const SETTLED_MARGIN: f64 = 1e-12;
+
+/// The inverted count for `u`, the same as [`invert_poisson`] with `exp(-mean)` but summed
+/// from [`near_exp_neg`], when `u` lies farther than [`SETTLED_MARGIN`] from the CDF values
+/// on either side of the count (so that the exact sums could not place it otherwise) and the
+/// count is among the first eight; `None` otherwise (about one draw in 10^11, and the rare
+/// counts beyond eight), for the exact inversion to settle. Spares most draws an `exp`.
+#[inline]
+fn invert_poisson_settled(u: f64, mean: f64) -> Option<u32> {
+    let mut terms = PoissonTerms::new(mean, near_exp_neg(mean));
+    let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
+    for value in &mut cdf[1..] {
+        terms.next();
+        *value = terms.cdf;
+    }
+    let count = cdf.iter().map(|&c| usize::from(u > c)).sum::<usize>();
+    let above = *cdf.get(count)?;
+    let below = count.checked_sub(1).map_or(f64::NEG_INFINITY, |k| cdf[k]);
+    (u < above - SETTLED_MARGIN && u > below + SETTLED_MARGIN).then_some(count as u32)
+}
+
+/// Steps of the table of `exp(-j / 64)`.
+const EXP_STEPS_PER_UNIT: f64 = 64.0;
+
+/// `exp(-j / 64)` for `j` up to 64 times the inversion limit, computed once per process.
+static EXP_NEG_STEPS: LazyLock<Vec<f64>> = LazyLock::new(|| {
+    (0..=(INVERSION_LIMIT * EXP_STEPS_PER_UNIT) as usize)
+        .map(|j| (-(j as f64) / EXP_STEPS_PER_UNIT).exp())
+        .collect()
+});
+
+/// `exp(-m)` for `0 <= m < INVERSION_LIMIT` within 3e-14 of itself, without a library call:
+/// the table's value at the step below `m` times a Taylor polynomial of the rest `r < 1/64`
+/// (whose first omitted term, `r^6 / 720`, is below 2.1e-14). `r` is exact: `m` and the
+/// step are within a factor of two of each other.
+#[inline]
+fn near_exp_neg(m: f64) -> f64 {
+    let j = (m * EXP_STEPS_PER_UNIT) as usize;
+    let r = m - j as f64 / EXP_STEPS_PER_UNIT;
+    let rest = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0 - r * (1.0 / 120.0)))));
+    EXP_NEG_STEPS[j] * rest
 }
 
 /// How a Poisson count with a given mean is drawn.
@@ -503,6 +550,46 @@ mod tests {
                 assert_eq!(fixed.sample(&mut a), poisson(&mut b, mean), "mean {mean}");
             }
         }
+    }
+
+    /// `near_exp_neg` stays within 3e-14 of `exp` over the inversion's means, and the
+    /// settled inversion gives the exact inversion's count wherever it answers: at both
+    /// ends of every bin of draws and right at (and one ulp either side of) each CDF value,
+    /// where it must leave the count to the exact sums.
+    #[test]
+    fn settled_inversion_gives_the_exact_count() {
+        let mut worst: f64 = 0.0;
+        let mut mean = 1e-6;
+        let mut settled = 0;
+        while mean < INVERSION_LIMIT {
+            let exact = (-mean).exp();
+            worst = worst.max((near_exp_neg(mean) / exact - 1.0).abs());
+            for bits in probe_draws().step_by(97) {
+                let u = uniform_of_draw(bits);
+                let count = invert_poisson(u, mean, exact);
+                match invert_poisson_settled(u, mean) {
+                    Some(settled_count) => {
+                        assert_eq!(settled_count, count, "mean {mean} u {u}");
+                        settled += 1;
+                    }
+                    // Draws this far from every CDF value settle unless their count is
+                    // beyond the first eight.
+                    None => assert!(count as usize >= UNBRANCHED_COUNTS, "mean {mean} u {u}"),
+                }
+            }
+            let mut terms = PoissonTerms::new(mean, exact);
+            for _ in 0..UNBRANCHED_COUNTS + 2 {
+                for u in [terms.cdf.next_down(), terms.cdf, terms.cdf.next_up()] {
+                    if let Some(count) = invert_poisson_settled(u, mean) {
+                        assert_eq!(count, invert_poisson(u, mean, exact), "mean {mean} u {u}");
+                    }
+                }
+                terms.next();
+            }
+            mean *= 1.11;
+        }
+        assert!(worst < 3e-14, "largest relative error {worst}");
+        assert!(settled > 20_000, "settled {settled}");
     }
 
     /// The guide table of a fixed-mean `Poisson` never starts past a draw's count: at both

@@ -6,7 +6,7 @@ use super::{EFFECTS_CSV, JobFolder, SCENARIOS_CSV, SUMMARY_CSV, TIMESERIES_CSV};
 use crate::analysis::robustness::{ArmDigest, arm_effects};
 use crate::run::{Pairing, Results, TrialRow};
 use crate::spec::{Arm, Experiment, params_table, tree::lookup};
-use crate::text::{format_number, plain};
+use crate::text::{format_number, plain, write_number};
 use crate::{Error, Result};
 use model::{METRICS, Params};
 use serde::Serialize;
@@ -336,7 +336,9 @@ pub(crate) struct TrialsWriter {
     writer: csv::Writer<BufWriter<File>>,
     arm_ids: Vec<String>,
     path: std::path::PathBuf,
-    record: Vec<String>,
+    /// The row being written and one cell's text (reused: no allocation per row).
+    record: ::csv::ByteRecord,
+    cell: String,
 }
 
 impl TrialsWriter {
@@ -351,7 +353,8 @@ impl TrialsWriter {
             writer,
             arm_ids: Self::arm_ids(experiment),
             path: path.to_path_buf(),
-            record: Vec::new(),
+            record: ::csv::ByteRecord::new(),
+            cell: String::new(),
         })
     }
 
@@ -364,7 +367,8 @@ impl TrialsWriter {
             writer: ::csv::Writer::from_writer(BufWriter::new(file)),
             arm_ids: Self::arm_ids(experiment),
             path: path.to_path_buf(),
-            record: Vec::new(),
+            record: ::csv::ByteRecord::new(),
+            cell: String::new(),
         })
     }
 
@@ -397,15 +401,18 @@ impl TrialsWriter {
     /// Formats one row into the reusable record buffer.
     fn fill_record(&mut self, row: &TrialRow) {
         self.record.clear();
-        self.record
-            .push(self.arm_ids.get(row.arm).cloned().unwrap_or_default());
-        self.record.push(row.trial.to_string());
-        self.record.push(row.seed.to_string());
-        self.record.extend(
-            row.values
-                .iter()
-                .map(|v| v.map(format_number).unwrap_or_default()),
-        );
+        let id = self.arm_ids.get(row.arm).map_or("", String::as_str);
+        self.record.push_field(id.as_bytes());
+        let mut integer = itoa::Buffer::new();
+        self.record.push_field(integer.format(row.trial).as_bytes());
+        self.record.push_field(integer.format(row.seed).as_bytes());
+        for value in &row.values {
+            self.cell.clear();
+            if let Some(v) = value {
+                write_number(*v, &mut self.cell);
+            }
+            self.record.push_field(self.cell.as_bytes());
+        }
     }
 
     /// Flushes the file.
