@@ -53,9 +53,12 @@ fn six_digits(x: f64, out: &mut String) -> bool {
     }
     let bits = magnitude.to_bits();
     let (mantissa, shift) = (bits & FRACTION_BITS | 1 << 52, 1075 - (bits >> 52) as u32);
-    // The decimal exponent of the leading digit: estimated, then corrected by the count of
-    // digits of the rounded number (it is 10^6 only where rounding carried over).
-    let mut leading = magnitude.log10().floor() as i32;
+    // The decimal exponent of the leading digit: estimated from the binary exponent and
+    // fraction (`log2(1 + f)` taken as `f`, off by under 0.09), then corrected by the count
+    // of digits of the rounded number (it is 10^6 only where rounding carried over).
+    let fraction = (bits & FRACTION_BITS) as f64 / (1u64 << 52) as f64;
+    let log2 = f64::from((bits >> 52) as i32 - 1023) + fraction;
+    let mut leading = (log2 * std::f64::consts::LOG10_2).floor() as i32;
     for _ in 0..4 {
         let scale = 5 - leading;
         // |x| >= 1e-17 keeps the scale at most 22 and the shift below 128, so the product

@@ -41,6 +41,8 @@ pub struct Cells {
     /// The cells as a binary min-heap of (due, cell): entry 0 is a cell due first, and no
     /// entry is due later than its children (entries `2k + 1` and `2k + 2` of entry `k`).
     /// Each entry keeps a copy of its cell's `due`, so that comparisons read the queue only.
+    /// The cells' entries are followed by [`SENTINEL`], so that an entry with a left child
+    /// always has a right one to compare with.
     queue: Vec<(f64, u32)>,
     /// The queue places of the cells due today, in place order, and those cells with their
     /// places in cell order (room kept for `act_when_due`, which must not allocate).
@@ -59,7 +61,11 @@ impl Cells {
             sector: Vec::with_capacity(capacity),
             base: Vec::with_capacity(capacity),
             due: Vec::with_capacity(capacity),
-            queue: Vec::with_capacity(capacity),
+            queue: {
+                let mut queue = Vec::with_capacity(capacity + 1);
+                queue.push(SENTINEL);
+                queue
+            },
             ready_places: Vec::with_capacity(capacity),
             ready_cells: Vec::with_capacity(capacity),
             scale: 1.0,
@@ -84,7 +90,7 @@ impl Cells {
             .capacity()
             .min(self.base.capacity())
             .min(self.due.capacity())
-            .min(self.queue.capacity())
+            .min(self.queue.capacity() - 1)
             .min(self.ready_places.capacity())
             .min(self.ready_cells.capacity())
     }
@@ -108,8 +114,10 @@ impl Cells {
         self.sector.push(cell.sector);
         self.base.push(base);
         self.due.push(due);
+        self.queue.pop();
         self.queue.push((due, cell_index));
         sift_up(&mut self.queue);
+        self.queue.push(SENTINEL);
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
@@ -218,9 +226,8 @@ impl Cells {
     #[inline]
     pub fn act_when_due(&mut self, mut act: impl FnMut(u8, f64) -> (f64, f64)) {
         let clock = self.clock;
-        match self.queue.first() {
-            Some(&(first, _)) if first <= clock => {}
-            _ => return,
+        if self.queue[0].0 > clock {
+            return;
         }
         // The due cells are a subtree at the top of the queue (a cell is due no later than
         // its children): walk it breadth-first, which notes their places in increasing order.
@@ -230,9 +237,11 @@ impl Cells {
         while let Some(&at) = self.ready_places.get(next) {
             next += 1;
             let left = 2 * at as usize + 1;
-            for child in left..(left + 2).min(self.queue.len()) {
-                if self.queue[child].0 <= clock {
-                    self.ready_places.push(child as u32);
+            if left < self.queue.len() - 1 {
+                for child in [left, left + 1] {
+                    if self.queue[child].0 <= clock {
+                        self.ready_places.push(child as u32);
+                    }
                 }
             }
         }
@@ -280,11 +289,15 @@ impl Cells {
         self.queue.clear();
         self.queue
             .extend(self.due.iter().zip(0..).map(|(&due, cell)| (due, cell)));
-        for at in (0..self.queue.len() / 2).rev() {
+        self.queue.push(SENTINEL);
+        for at in (0..self.due.len() / 2).rev() {
             sift_down(&mut self.queue, at);
         }
     }
 }
+
+/// The entry after the cells' in the queue: never due, never a cell.
+const SENTINEL: (f64, u32) = (f64::INFINITY, u32::MAX);
 
 /// Moves the last entry of a queue up to where it is due no earlier than its parent.
 fn sift_up(queue: &mut [(f64, u32)]) {
@@ -304,18 +317,19 @@ fn sift_up(queue: &mut [(f64, u32)]) {
     queue[at] = entry;
 }
 
-/// Moves the queue's entry at `at` down to where it is due no later than its children.
+/// Moves the queue's entry at `at` down to where it is due no later than its children (the
+/// queue ends with [`SENTINEL`]). The earlier child is picked by arithmetic, not a branch:
+/// which one it is follows no pattern a processor could predict.
 fn sift_down(queue: &mut [(f64, u32)], mut at: usize) {
     let entry = queue[at];
+    let cells = queue.len() - 1;
     loop {
         let left = 2 * at + 1;
-        let Some(&first) = queue.get(left) else {
+        if left >= cells {
             break;
-        };
-        let (child, below) = match queue.get(left + 1) {
-            Some(&second) if second.0 < first.0 => (left + 1, second),
-            _ => (left, first),
-        };
+        }
+        let child = left + usize::from(queue[left + 1].0 < queue[left].0);
+        let below = queue[child];
         if below.0 >= entry.0 {
             break;
         }

@@ -50,27 +50,32 @@ pub fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
 }
 
 /// How far the CDF values summed from [`near_exp_neg`] may lie from those summed from
-/// `exp`: the start differs by under 3e-14 of itself and each of at most eight sums and
+/// `exp`: the start differs by under 3e-14 of itself and each of at most 2 * 64 sums and
 /// products rounds differently by at most an ulp, so 1e-12 is a wide margin.
 const SETTLED_MARGIN: f64 = 1e-12;
 
+/// Counts the settled inversion goes up to (its sums stay within the margin; the table of
+/// reciprocals covers them); a larger count is left to the exact inversion.
+const SETTLED_COUNTS: u32 = 63;
+
 /// The inverted count for `u`, the same as [`invert_poisson`] with `exp(-mean)` but summed
-/// from [`near_exp_neg`], when `u` lies farther than [`SETTLED_MARGIN`] from the CDF values
-/// on either side of the count (so that the exact sums could not place it otherwise) and the
-/// count is among the first eight; `None` otherwise (about one draw in 10^11, and the rare
-/// counts beyond eight), for the exact inversion to settle. Spares most draws an `exp`.
+/// from [`near_exp_neg`] and stopping at the count, when `u` lies farther than
+/// [`SETTLED_MARGIN`] from the CDF values on either side of the count (so that the exact
+/// sums could not place it otherwise); `None` otherwise (about one draw in 10^11, and counts
+/// beyond [`SETTLED_COUNTS`]), for the exact inversion to settle. Spares most draws an `exp`
+/// and the terms beyond their count.
 #[inline]
 fn invert_poisson_settled(u: f64, mean: f64) -> Option<u32> {
     let mut terms = PoissonTerms::new(mean, near_exp_neg(mean));
-    let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
-    for value in &mut cdf[1..] {
+    let mut below = f64::NEG_INFINITY;
+    while u > terms.cdf {
+        if terms.k >= SETTLED_COUNTS {
+            return None;
+        }
+        below = terms.cdf;
         terms.next();
-        *value = terms.cdf;
     }
-    let count = cdf.iter().map(|&c| usize::from(u > c)).sum::<usize>();
-    let above = *cdf.get(count)?;
-    let below = count.checked_sub(1).map_or(f64::NEG_INFINITY, |k| cdf[k]);
-    (u < above - SETTLED_MARGIN && u > below + SETTLED_MARGIN).then_some(count as u32)
+    (u < terms.cdf - SETTLED_MARGIN && u > below + SETTLED_MARGIN).then_some(terms.k)
 }
 
 /// Steps of the table of `exp(-j / 64)`.
@@ -573,12 +578,12 @@ mod tests {
                         settled += 1;
                     }
                     // Draws this far from every CDF value settle unless their count is
-                    // beyond the first eight.
-                    None => assert!(count as usize >= UNBRANCHED_COUNTS, "mean {mean} u {u}"),
+                    // beyond the settled ones.
+                    None => assert!(count > SETTLED_COUNTS, "mean {mean} u {u}"),
                 }
             }
             let mut terms = PoissonTerms::new(mean, exact);
-            for _ in 0..UNBRANCHED_COUNTS + 2 {
+            for _ in 0..=SETTLED_COUNTS + 1 {
                 for u in [terms.cdf.next_down(), terms.cdf, terms.cdf.next_up()] {
                     if let Some(count) = invert_poisson_settled(u, mean) {
                         assert_eq!(count, invert_poisson(u, mean, exact), "mean {mean} u {u}");
