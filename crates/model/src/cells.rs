@@ -44,10 +44,11 @@ pub struct Cells {
     /// The cells' entries are followed by [`SENTINEL`], so that an entry with a left child
     /// always has a right one to compare with.
     queue: Vec<(f64, u32)>,
-    /// The queue places of the cells due today, in place order, and those cells with their
-    /// places in cell order (room kept for `act_when_due`, which must not allocate).
+    /// The queue places of the cells due today, in place order (the first ones of a buffer
+    /// with room for every cell and two more), and those cells in cell order (room kept:
+    /// `act_when_due` must not allocate).
     ready_places: Vec<u32>,
-    ready_cells: Vec<(u32, u32)>,
+    ready_cells: Vec<u32>,
 }
 
 /// Beyond these the common factor is folded into the cells (it never gets there in a year of
@@ -66,7 +67,7 @@ impl Cells {
                 queue.push(SENTINEL);
                 queue
             },
-            ready_places: Vec::with_capacity(capacity),
+            ready_places: vec![0; capacity + 2],
             ready_cells: Vec::with_capacity(capacity),
             scale: 1.0,
             base_sum: 0.0,
@@ -91,7 +92,7 @@ impl Cells {
             .min(self.base.capacity())
             .min(self.due.capacity())
             .min(self.queue.capacity() - 1)
-            .min(self.ready_places.capacity())
+            .min(self.ready_places.len() - 2)
             .min(self.ready_cells.capacity())
     }
 
@@ -231,40 +232,39 @@ impl Cells {
         }
         // The due cells are a subtree at the top of the queue (a cell is due no later than
         // its children): walk it breadth-first, which notes their places in increasing order.
-        self.ready_places.clear();
-        self.ready_places.push(0);
-        let mut next = 0;
-        while let Some(&at) = self.ready_places.get(next) {
+        // Each child's place is written, and counted only if it is due (no branch on it).
+        let cells = self.queue.len() - 1;
+        let places = &mut self.ready_places;
+        places[0] = 0;
+        let (mut count, mut next) = (1, 0);
+        while next < count {
+            let left = 2 * places[next] as usize + 1;
             next += 1;
-            let left = 2 * at as usize + 1;
-            if left < self.queue.len() - 1 {
+            if left < cells {
                 for child in [left, left + 1] {
-                    if self.queue[child].0 <= clock {
-                        self.ready_places.push(child as u32);
-                    }
+                    places[count] = child as u32;
+                    count += usize::from(self.queue[child].0 <= clock);
                 }
             }
         }
         self.ready_cells.clear();
-        self.ready_cells.extend(
-            self.ready_places
-                .iter()
-                .map(|&at| (self.queue[at as usize].1, at)),
-        );
-        self.ready_cells.sort_unstable();
+        self.ready_cells
+            .extend(places[..count].iter().map(|&at| self.queue[at as usize].1));
+        sort_few(&mut self.ready_cells);
         for k in 0..self.ready_cells.len() {
-            let (cell, at) = self.ready_cells[k];
-            let i = cell as usize;
+            let i = self.ready_cells[k] as usize;
             let (planning, strength) = act(self.sector[i], self.strength(i));
             self.due[i] = clock + planning;
-            self.queue[at as usize].0 = self.due[i];
             self.set_strength(i, strength);
         }
         // Only the due cells' entries changed (later), and every entry above one of them is
         // one of them: moving them down deepest first restores the queue, as when building a
-        // heap.
-        for &at in self.ready_places.iter().rev() {
-            sift_down(&mut self.queue, at as usize);
+        // heap. Moving one down touches only places below it, so the places still to move
+        // hold the same cells.
+        for &at in self.ready_places[..count].iter().rev() {
+            let at = at as usize;
+            self.queue[at].0 = self.due[self.queue[at].1 as usize];
+            sift_down(&mut self.queue, at);
         }
     }
 
@@ -293,6 +293,15 @@ impl Cells {
         for at in (0..self.due.len() / 2).rev() {
             sift_down(&mut self.queue, at);
         }
+    }
+}
+
+/// Sorts the day's due cells: usually one or two, which take no sorting routine.
+fn sort_few(cells: &mut [u32]) {
+    match cells {
+        [] | [_] => {}
+        [a, b] => (*a, *b) = ((*a).min(*b), (*a).max(*b)),
+        more => more.sort_unstable(),
     }
 }
 
