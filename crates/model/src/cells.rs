@@ -119,6 +119,10 @@ impl Cells {
         self.queue.push((due, cell_index));
         sift_up(&mut self.queue);
         self.queue.push(SENTINEL);
+        if self.ready_places.len() < self.due.len() + 2 {
+            // Beyond the capacity (the vectors above grew too).
+            self.ready_places.resize(self.due.len() + 2, 0);
+        }
         self.base_sum += base;
         self.base_high = self.base_high.max(base);
         self.base_low = self.base_low.min(base);
@@ -479,6 +483,27 @@ mod tests {
             let total: f64 = naive.iter().map(|c| c.strength).sum();
             assert!(close(cells.total_strength(), total));
         }
+    }
+
+    /// Cells pushed beyond the capacity they were made with act as the others do.
+    #[test]
+    fn cells_beyond_the_capacity_act_in_cell_order() {
+        let mut cells = Cells::with_capacity(2);
+        for i in 0..10 {
+            cells.push(Cell {
+                sector: i,
+                strength: 10.0,
+                planning_left: f64::from(10 - i),
+            });
+        }
+        cells.advance_planning(10.0);
+        let mut acted = Vec::new();
+        cells.act_when_due(|sector, strength| {
+            acted.push(sector);
+            (5.0, strength)
+        });
+        assert_eq!(acted, (0..10).collect::<Vec<u8>>());
+        assert!((cells.get(9).planning_left - 5.0).abs() < 1e-12);
     }
 
     /// A factor of zero empties every cell and leaves the cells usable.
