@@ -136,8 +136,8 @@ pub struct Poisson {
     mean: f64,
     /// Settled once instead of at every draw.
     method: PoissonMethod,
-    /// The CDF at `0..UNBRANCHED_COUNTS`.
-    cdf: [f64; UNBRANCHED_COUNTS],
+    /// The CDF at `0..TABLED_COUNTS`.
+    cdf: [f64; TABLED_COUNTS],
     /// The probability of the last count in `cdf`, to go on summing from.
     last: f64,
     /// For the draws whose top 8 bits are `b`, the number of counts whose CDF is below
@@ -152,7 +152,7 @@ impl Poisson {
     pub fn new(mean: f64) -> Self {
         let method = PoissonMethod::for_mean(mean);
         let mut terms = PoissonTerms::new(mean, (-mean).exp());
-        let mut cdf = [terms.cdf; UNBRANCHED_COUNTS];
+        let mut cdf = [terms.cdf; TABLED_COUNTS];
         for value in &mut cdf[1..] {
             terms.next();
             *value = terms.cdf;
@@ -162,7 +162,7 @@ impl Poisson {
         let mut below = 0;
         for (slice, start) in guide.iter_mut().enumerate() {
             let low = slice as f64 / GUIDE_SLICES as f64;
-            while below < UNBRANCHED_COUNTS && cdf[below] < low {
+            while below < TABLED_COUNTS && cdf[below] < low {
                 below += 1;
             }
             *start = below as u8;
@@ -194,17 +194,17 @@ impl Poisson {
         // Every count below the guide's start has a CDF below the slice's lower end, hence
         // below `u`.
         let mut k = usize::from(self.guide[(bits >> 24) as usize]);
-        while k < UNBRANCHED_COUNTS && u > self.cdf[k] {
+        while k < TABLED_COUNTS && u > self.cdf[k] {
             k += 1;
         }
-        if k < UNBRANCHED_COUNTS {
+        if k < TABLED_COUNTS {
             return k as u32;
         }
         PoissonTerms {
             mean: self.mean,
-            k: UNBRANCHED_COUNTS as u32 - 1,
+            k: TABLED_COUNTS as u32 - 1,
             p: self.last,
-            cdf: self.cdf[UNBRANCHED_COUNTS - 1],
+            cdf: self.cdf[TABLED_COUNTS - 1],
         }
         .count_beyond(u)
     }
@@ -238,10 +238,9 @@ const RECIPROCALS: [f64; 64] = {
     table
 };
 
-/// Counts the inversion settles without a branch: the first ones are counted by comparing
-/// `u` with each of their CDF values (a mispredicted loop exit costs more than computing
-/// them all); only a count beyond them takes the loop.
-const UNBRANCHED_COUNTS: usize = 8;
+/// Counts whose CDF values a fixed-mean [`Poisson`] keeps: a draw among them is settled by
+/// comparisons with the table; only a count beyond them takes the loop.
+const TABLED_COUNTS: usize = 8;
 
 /// The terms of a Poisson CDF, summed in order: count `k`, its probability `p` and the CDF
 /// up to it. Every inversion forms its sums here, so equal means give equal sums.
@@ -286,21 +285,11 @@ impl PoissonTerms {
     }
 }
 
-/// The smallest `k` whose CDF reaches `u`, summing the probabilities from `p0 = exp(-mean)`.
-#[inline]
+/// The smallest `k` whose CDF reaches `u`, summing the probabilities from `p0 = exp(-mean)`:
+/// the exact inversion, for the rare draws [`invert_poisson_settled`] leaves (and the
+/// reference its tests compare with).
 fn invert_poisson(u: f64, mean: f64, p0: f64) -> u32 {
-    let mut terms = PoissonTerms::new(mean, p0);
-    // The CDF only grows, so the number of its first values below `u` is the count itself
-    // when the count is among them.
-    let mut count = u32::from(u > terms.cdf);
-    for _ in 1..UNBRANCHED_COUNTS {
-        terms.next();
-        count += u32::from(u > terms.cdf);
-    }
-    if u <= terms.cdf {
-        return count;
-    }
-    terms.count_beyond(u)
+    PoissonTerms::new(mean, p0).count_beyond(u)
 }
 
 /// The normal approximation for large means.
@@ -494,8 +483,8 @@ mod tests {
         assert!(worst > 0.0, "the table is used");
     }
 
-    /// The inversion (unbranched first counts, then the loop) gives the count of a plain
-    /// loop over the CDF for every mean and uniform, also past the unbranched counts.
+    /// The inversion gives the count of a plain loop over the CDF, written out here, for
+    /// every mean and uniform, also for counts past a fixed-mean table's.
     #[test]
     fn inversion_equals_the_plain_loop() {
         let plain = |u: f64, mean: f64| {
@@ -516,11 +505,11 @@ mod tests {
                 let u = uniform(&mut rng);
                 let k = invert_poisson(u, mean, (-mean).exp());
                 assert_eq!(k, plain(u, mean), "mean {mean} u {u}");
-                beyond += usize::from(k as usize >= UNBRANCHED_COUNTS);
+                beyond += usize::from(k as usize >= TABLED_COUNTS);
             }
             mean *= 1.3;
         }
-        assert!(beyond > 1_000, "counts past the unbranched ones: {beyond}");
+        assert!(beyond > 1_000, "counts past a fixed-mean table's: {beyond}");
     }
 
     /// The shortcut to 0 never changes a count: wherever it applies, the full inversion also
