@@ -10,7 +10,7 @@ use super::params::Params;
 /// Constants of the daily step for one parameter set.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Derived {
-    /// The parameters they were computed from ([`Derived::inputs`]), bit for bit.
+    /// The parameters they were computed from (`Derived::inputs`), bit for bit.
     made_from: [u64; INPUTS],
     /// Other groups' attacks a day.
     pub other_group_attacks: Poisson,
@@ -37,38 +37,52 @@ const INPUTS: usize = 16;
 
 impl Derived {
     pub fn new(params: &Params) -> Self {
-        let m = &params.militants;
+        let inputs = Self::inputs(params);
+        let [
+            other_attacks,
+            killed_per_attack,
+            other_ct_deaths,
+            clash_deaths,
+            clash_civilian_deaths,
+            checkpoint,
+            convoy,
+            residential,
+            city,
+            capital,
+            security_checkpoint,
+            security_convoy,
+            incidental,
+            civilian_residential,
+            civilian_city,
+            civilian_capital,
+        ] = inputs;
         Derived {
-            made_from: Self::inputs(params),
-            other_group_attacks: Poisson::new(m.other_group_attacks_per_day),
-            attackers_killed: Poisson::new(m.militant_deaths_per_attack),
-            other_group_ct_deaths: Poisson::new(m.other_group_ct_deaths_per_day),
-            clash_deaths: Poisson::new(params.border.clash_deaths),
-            clash_civilian_deaths: Poisson::new(params.border.clash_civilian_deaths),
-            target_share_total: m.target_checkpoint
-                + m.target_convoy
-                + m.target_residential
-                + m.target_city
-                + m.target_capital,
+            made_from: inputs.map(f64::to_bits),
+            other_group_attacks: Poisson::new(other_attacks),
+            attackers_killed: Poisson::new(killed_per_attack),
+            other_group_ct_deaths: Poisson::new(other_ct_deaths),
+            clash_deaths: Poisson::new(clash_deaths),
+            clash_civilian_deaths: Poisson::new(clash_civilian_deaths),
+            target_share_total: checkpoint + convoy + residential + city + capital,
             target_edges: [
-                m.target_checkpoint,
-                m.target_checkpoint + m.target_convoy,
-                m.target_checkpoint + m.target_convoy + m.target_residential,
-                m.target_checkpoint + m.target_convoy + m.target_residential + m.target_city,
+                checkpoint,
+                checkpoint + convoy,
+                checkpoint + convoy + residential,
+                checkpoint + convoy + residential + city,
             ],
             target_deaths: [
-                (m.security_deaths_checkpoint, m.incidental_deaths),
-                (m.security_deaths_convoy, m.incidental_deaths),
-                (m.incidental_deaths, m.civilian_deaths_residential),
-                (m.incidental_deaths, m.civilian_deaths_city),
+                (security_checkpoint, incidental),
+                (security_convoy, incidental),
+                (incidental, civilian_residential),
+                (incidental, civilian_city),
                 // Security details around the capital's targets (assumption).
-                (m.incidental_deaths * 3.0, m.civilian_deaths_capital),
+                (incidental * 3.0, civilian_capital),
             ],
         }
     }
 
-    /// Every parameter the constants are computed from, as bits.
-    fn inputs(params: &Params) -> [u64; INPUTS] {
+    /// Every parameter the constants are computed from (in the order `new` names them).
+    fn inputs(params: &Params) -> [f64; INPUTS] {
         let m = &params.militants;
         [
             m.other_group_attacks_per_day,
@@ -88,12 +102,11 @@ impl Derived {
             m.civilian_deaths_city,
             m.civilian_deaths_capital,
         ]
-        .map(f64::to_bits)
     }
 
     /// Whether these constants are those of `params` (so a new trial can keep them).
     pub fn holds_for(&self, params: &Params) -> bool {
-        self.made_from == Self::inputs(params)
+        self.made_from == Self::inputs(params).map(f64::to_bits)
     }
 }
 
